@@ -1,0 +1,1 @@
+"""The wire: REST client, DXLink client and account streamer client. No Qt."""

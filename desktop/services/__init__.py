@@ -1,0 +1,1 @@
+"""QObjects that own the asyncio work and publish state as Qt signals."""

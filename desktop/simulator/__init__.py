@@ -1,0 +1,1 @@
+"""The embedded Tastytrade-compatible exchange (REST, DXLink, account streamer). Uses desktop.core only."""

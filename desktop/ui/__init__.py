@@ -1,0 +1,1 @@
+"""Qt widgets: main window, docks, table models, charts, dialogs and theme."""
