@@ -1,0 +1,202 @@
+"""Candle subscriptions: the history snapshot (dxlink.md 6.2) and live updates after it.
+
+A snapshot goes newest first. The first event carries SNAPSHOT_BEGIN; the last carries
+SNAPSHOT_END when a candle sits exactly at ``fromTime``; otherwise a virtual event at
+``fromTime`` with REMOVE_EVENT|SNAPSHOT_END (all values NaN) ends it, and an empty history is
+that one virtual event with BEGIN|END|REMOVE. History longer than :data:`MAX_SNAPSHOT_CANDLES`
+is cut to the newest candles and the oldest one sent carries SNAPSHOT_SNIP. After the snapshot
+the live (current-period) candle is re-sent whole each time it changes, and a new ``index``
+appears when the period rolls (the finished candle's final values are sent first).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.candles import (
+    REMOVE_EVENT,
+    SNAPSHOT_BEGIN,
+    SNAPSHOT_END,
+    SNAPSHOT_SNIP,
+    CandlePeriod,
+    event_index,
+    parse_candle_symbol,
+)
+
+if TYPE_CHECKING:
+    from desktop.simulator.dxlink.feed import MarketView
+
+log = logging.getLogger(__name__)
+
+#: Most candles one snapshot sends; older history is snipped (SNAPSHOT_SNIP).
+MAX_SNAPSHOT_CANDLES = 10_000
+#: How far back (in periods per snapshot candle) history is asked for: room for nights and weekends.
+_HISTORY_SPAN_FACTOR = 8
+_TIME_UNITS = frozenset({"s", "m", "h", "d", "w", "mo", "o", "y"})
+_NAN = math.nan
+_VALUE_ATTRS = (
+    ("open", "open"),
+    ("high", "high"),
+    ("low", "low"),
+    ("close", "close"),
+    ("volume", "volume"),
+    ("VWAP", "vwap"),
+    ("bidVolume", "bid_volume"),
+    ("askVolume", "ask_volume"),
+    ("impVolatility", "imp_volatility"),
+    ("openInterest", "open_interest"),
+)
+
+
+def candle_values(candle: Any, flags: int = 0) -> dict[str, object]:
+    """DXLink Candle field values of one model candle (``time`` in ms since the epoch)."""
+    time_ms = int(_attr(candle, "time", "time_ms"))
+    values: dict[str, object] = {
+        "eventTime": 0,
+        "eventFlags": flags,
+        "index": event_index(time_ms),
+        "time": time_ms,
+        "sequence": 0,
+        "count": int(_attr(candle, "count", default=0) or 0),
+    }
+    for name, attr in _VALUE_ATTRS:
+        value = _attr(candle, attr, name, default=None)
+        values[name] = _NAN if value is None else float(value)
+    return values
+
+
+def virtual_end_values(from_ms: int, flags: int) -> dict[str, object]:
+    """The virtual REMOVE_EVENT that ends a snapshot with no candle at ``fromTime``."""
+    values: dict[str, object] = {
+        "eventTime": 0,
+        "eventFlags": flags,
+        "index": event_index(from_ms),
+        "time": from_ms,
+        "sequence": 0,
+        "count": 0,
+    }
+    values.update((name, _NAN) for name, _ in _VALUE_ATTRS)
+    return values
+
+
+def snapshot_events(
+    candles_ascending: list[Any], from_ms: int, cap: int = MAX_SNAPSHOT_CANDLES
+) -> list[dict[str, object]]:
+    """Snapshot events, newest first, with the flags of dxlink.md 6.2 (see the module doc)."""
+    history = [c for c in candles_ascending if int(_attr(c, "time", "time_ms")) >= from_ms]
+    snipped = len(history) > cap
+    if snipped:
+        history = history[-cap:]
+    events = [candle_values(c) for c in reversed(history)]
+    if snipped:
+        events[-1]["eventFlags"] = SNAPSHOT_SNIP
+    elif events and events[-1]["time"] == from_ms:
+        events[-1]["eventFlags"] = SNAPSHOT_END
+    else:
+        events.append(virtual_end_values(from_ms, REMOVE_EVENT | SNAPSHOT_END))
+    events[0]["eventFlags"] = int(events[0]["eventFlags"]) | SNAPSHOT_BEGIN  # type: ignore[call-overload]
+    return events
+
+
+@dataclass
+class CandleSubscription:
+    """One Candle subscription on one channel: snapshot first, then live updates."""
+
+    requested: str
+    symbol: str  # normalized candle symbol, echoed as eventSymbol
+    base: str
+    period: CandlePeriod
+    rth_only: bool
+    from_ms: int
+    wants_snapshot: bool = True
+    live_time: int | None = None
+    live_row: tuple[object, ...] | None = field(default=None, repr=False)
+
+    def restart(self) -> None:
+        self.wants_snapshot = True
+        self.live_time = None
+        self.live_row = None
+
+    def _history(self, market: MarketView, from_ms: int, now_ms: int) -> list[Any]:
+        try:
+            return list(market.candles(self.base, self.period, self.rth_only, from_ms, now_ms))
+        except (ValueError, KeyError) as exc:
+            log.info("no candles for %s: %s", self.symbol, exc)
+            return []
+
+    def pending_events(self, market: MarketView, now_ms: int) -> list[dict[str, object]]:
+        """The events to send now: the whole snapshot once, then changed live candles."""
+        if self.wants_snapshot:
+            self.wants_snapshot = False
+            ask_from = self.from_ms
+            period_ms = self.period.ms
+            if period_ms:
+                ask_from = max(
+                    self.from_ms, now_ms - period_ms * (MAX_SNAPSHOT_CANDLES + 1) * _HISTORY_SPAN_FACTOR
+                )
+            history = self._history(market, ask_from, now_ms)
+            events = snapshot_events(history, self.from_ms)
+            real = [e for e in events if not int(e["eventFlags"]) & REMOVE_EVENT]  # type: ignore[call-overload]
+            if real:
+                newest = real[0]
+                self.live_time = int(newest["time"])  # type: ignore[call-overload]
+                self.live_row = _row_key(newest)
+            return events
+        since = self.live_time if self.live_time is not None else self.from_ms
+        updates = []
+        for candle in self._history(market, max(since, self.from_ms), now_ms):
+            values = candle_values(candle)
+            time_ms = int(values["time"])  # type: ignore[call-overload]
+            if self.live_time is not None and time_ms < self.live_time:
+                continue
+            key = _row_key(values)
+            if time_ms == self.live_time and key == self.live_row:
+                continue
+            updates.append(values)
+            self.live_time, self.live_row = time_ms, key
+        return updates
+
+
+def open_candle_subscription(
+    symbol: str, from_time: object, market: MarketView, now_ms: int
+) -> CandleSubscription | None:
+    """A subscription for a candle symbol, or None (stay silent) when it cannot be served."""
+    try:
+        parsed = parse_candle_symbol(symbol)
+    except ValueError:
+        return None
+    if parsed.period.unit not in _TIME_UNITS or market.resolve(parsed.base) is None:
+        return None
+    if isinstance(from_time, int | float) and not isinstance(from_time, bool) and math.isfinite(from_time):
+        from_ms = max(0, int(from_time))
+    else:
+        from_ms = now_ms  # no fromTime: just the current candle, then live updates
+    return CandleSubscription(
+        requested=symbol,
+        symbol=parsed.normalized,
+        base=parsed.base,
+        period=parsed.period,
+        rth_only=bool(parsed.tho),
+        from_ms=from_ms,
+    )
+
+
+def _row_key(values: dict[str, object]) -> tuple[object, ...]:
+    """Comparable candle values (NaN compares equal to NaN here)."""
+    key = [values.get(name) for name, _ in _VALUE_ATTRS]
+    return (*(None if v != v else v for v in key), values.get("count"))
+
+
+def _attr(obj: Any, *names: str, default: object = ...) -> Any:
+    for name in names:
+        if isinstance(obj, dict):
+            if name in obj:
+                return obj[name]
+        elif hasattr(obj, name):
+            return getattr(obj, name)
+    if default is ...:
+        raise AttributeError(f"candle has none of {names}")
+    return default
