@@ -129,3 +129,23 @@ def tone(value: Number | None) -> str | None:
     if v < 0:
         return "negative"
     return None
+
+
+def describe_symbol(symbol: str) -> str:
+    """A person's name for a REST symbol: ``"AAPL  260515C00190000"`` -> ``"AAPL 15 May 26 190 C"``."""
+    from desktop.core.symbols import InstrumentType, instrument_type_of, parse_occ
+
+    try:
+        if instrument_type_of(symbol) is InstrumentType.EQUITY_OPTION:
+            occ = parse_occ(symbol)
+            strike = format(occ.strike.normalize(), "f")
+            return f"{occ.root} {occ.expiration:%d %b %y} {strike} {occ.option_type}"
+    except ValueError:
+        pass
+    return symbol.strip()
+
+
+def action_short(action: str) -> str:
+    """``"Buy to Open"`` -> ``"BTO"``; ``"Buy"`` -> ``"Buy"`` (futures/crypto keep the word)."""
+    words = action.split()
+    return "".join(w[0].upper() for w in words) if len(words) == 3 else action

@@ -1,15 +1,15 @@
-"""One logging configuration for the app: a rotating file, the Messages dock, secret scrubbing.
+"""One logging configuration for the app: a rotating file, the Messages dock, redaction.
 
 ``desktop.*`` loggers log at INFO (DEBUG with ``--debug``); other libraries only at WARNING.
-A filter scrubs anything that looks like a token before a line reaches any handler, so a
-mistake elsewhere cannot write a secret to the log file or the screen.
+Every record is redacted by ``desktop.api.redaction`` (registered secrets and token-shaped
+text) before any handler sees it, so a mistake elsewhere cannot write a secret to the log
+file or the screen.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
-import re
 import sys
 import threading
 from pathlib import Path
@@ -17,39 +17,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
 
-_SECRET_PATTERNS = [
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
-    re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
-    re.compile(
-        r"(?i)((?:client[_-]?secret|refresh[_-]?token|access[_-]?token|auth-token|token)[\"']?\s*[:=]\s*[\"']?)"
-        r"[^\s\"',&}]{4,}"
-    ),
-]
-
-
-def scrub(text: str) -> str:
-    """``text`` with every token-looking value replaced by ``[redacted]``."""
-    for pat in _SECRET_PATTERNS:
-        text = pat.sub(lambda m: (m.group(1) if m.groups() else "") + "[redacted]", text)
-    return text
-
-
-class ScrubSecrets(logging.Filter):
-    """Rewrites the record's message (and formatted exception) without secrets."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:
-            message = str(record.msg)
-        clean = scrub(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
-        elif record.exc_text:
-            record.exc_text = scrub(record.exc_text)
-        return True
+from desktop.api import redaction
 
 
 class MessageBridge(QObject):
@@ -91,7 +59,8 @@ class LoggingSetup:
         self._old_levels = (self._root.level, self._app.level)
         self._root.setLevel(logging.WARNING)
         self._app.setLevel(level)
-        self._scrub = ScrubSecrets()
+        redaction.install()
+        self._scrub = redaction.RedactingFilter()
         self.handlers: list[logging.Handler] = []
         if log_dir is not None:
             try:
