@@ -163,9 +163,7 @@ class MainWindow(QMainWindow):
             "Sign out and forget the saved credentials",
             self.sign_out_requested.emit,
         )
-        self.quit_action = self._action(
-            "&Quit", "quitAction", QKeySequence.StandardKey.Quit, "Quit", self.close
-        )
+        self.quit_action = self._action("&Quit", "quitAction", "Ctrl+Q", "Quit", self.close)
         file_menu.addActions([self.sign_in_action, self.sign_out_action])
         file_menu.addSeparator()
         file_menu.addAction(self._action("Open the log folder", "openLogsAction", None, "", self._open_logs))
