@@ -1,0 +1,1 @@
+"""Linux packaging: ELF dependency scan, the .deb, the desktop entry and the AppDir."""

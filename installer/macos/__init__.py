@@ -1,0 +1,1 @@
+"""macOS packaging: signing, the .dmg and notarisation of the PyInstaller .app bundle."""

@@ -1,0 +1,1 @@
+"""Windows packaging: the NSIS per-user installer."""
