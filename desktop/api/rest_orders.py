@@ -252,7 +252,14 @@ class OrdersApi:
     async def _recover_order(
         self, account_number: str, order_json: str, known: set[int], started: datetime, patient: bool
     ) -> Order | None:
-        wanted = _order_signature(_loads(order_json))
+        body = _loads(order_json)
+        wanted = _order_signature(body)
+        external_id = body.get("external-identifier")
+
+        def same(o: Order) -> bool:
+            if external_id:  # the client's own id: the strongest match there is
+                return o.external_identifier == external_id
+            return _order_signature(o.raw or {}) == wanted
 
         async def find() -> Order | None:
             orders = await self.live_orders(account_number, request_timeout=self.lookup_timeout)
@@ -262,7 +269,7 @@ class OrdersApi:
                 if o.id is not None
                 and o.id not in known
                 and (o.received_at is None or o.received_at >= started - _SKEW)
-                and _order_signature(o.raw or {}) == wanted
+                and same(o)
             ]
             return max(matches, key=lambda o: o.id or 0) if matches else None
 
