@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
 import desktop
+from desktop.api.dxlink.backoff import backoff_delay, proxy_for
 from desktop.api.dxlink.candles import CandleSeries
 from desktop.api.dxlink.events import EVENT_CLASSES
 from desktop.api.dxlink.session import FeedSession, SessionEnded, TokenExpired, TokenRefused
@@ -182,6 +182,11 @@ class DXLinkClient:
         if self.book.remove("Candle", [key]):
             self._wake()
 
+    def data_formats(self) -> dict[str, str]:
+        """The data format each open channel currently uses (``COMPACT``/``FULL``), by event type."""
+        session = self._session
+        return session.data_formats() if session is not None else {}
+
     def candle_series(self, candle_symbol: str) -> CandleSeries | None:
         return self._series.get(candle_key(candle_symbol))
 
@@ -281,9 +286,9 @@ class DXLinkClient:
 
     async def _run(self) -> None:
         cfg = self.config
-        attempt = 0
+        attempt = 0  # consecutive failed connections
+        refusals = 0  # consecutive refusals of a token fresh from the provider
         force_token = False
-        refused_fresh = False
         self._set_state("connecting", "")
         while True:
             reason = ""
@@ -296,6 +301,7 @@ class DXLinkClient:
                 self._prepare_resubscribe()
                 async with connect(
                     token.dxlink_url,
+                    proxy=proxy_for(token.dxlink_url),
                     ping_interval=None,
                     open_timeout=cfg.action_timeout_s,
                     close_timeout=1.0,
@@ -306,10 +312,11 @@ class DXLinkClient:
                     await session.run()
             except TokenRefused as exc:
                 reason = str(exc)
+                force_token = True
                 if fetched_now:
-                    refused_fresh = True
+                    refusals += 1
                 else:
-                    force_token, immediate = True, True
+                    immediate = True  # a cached token: try once more with a fresh one at once
             except TokenExpired as exc:
                 reason, force_token, immediate = str(exc), True, True
             except SessionEnded as exc:
@@ -327,33 +334,26 @@ class DXLinkClient:
                 self._session = None
             for series in self._series.values():
                 series.connection_lost()
+            lasted = 0.0
             if session is not None and session.authorized_at is not None:
-                refused_fresh = False  # (a refusal never follows an authorization)
-                if time.monotonic() - session.authorized_at >= cfg.healthy_after_s:
+                refusals = 0
+                lasted = time.monotonic() - session.authorized_at
+                if lasted >= cfg.healthy_after_s:
                     attempt = 0
             attempt += 1
             self.stats.reconnect_attempts += 1
-            if refused_fresh:
-                # A token fresh from the provider was refused: keep trying, slowly, with a new
-                # token each time (the account may regain its entitlement).
-                force_token = True
-                delay = _backoff(attempt, cfg.reconnect_base_s * 4, cfg.reconnect_max_s * 2)
+            if refusals:
+                # Even a token fresh from the provider was refused: keep trying, more and more
+                # slowly, with a new token each time (the account may regain its entitlement).
+                delay = backoff_delay(refusals, cfg.reconnect_base_s * 2, cfg.reconnect_max_s * 2)
                 self._set_state("unauthorized", f"{reason}; retrying in {delay:.1f} s")
             else:
-                delay = (
-                    0.0
-                    if immediate and attempt == 1
-                    else _backoff(attempt, cfg.reconnect_base_s, cfg.reconnect_max_s)
-                )
+                delay = backoff_delay(attempt, cfg.reconnect_base_s, cfg.reconnect_max_s)
+                if immediate and (attempt == 1 or lasted >= 2.0 or session is None or not session.authorized):
+                    delay = 0.0  # a token matter, not a network one: a fresh token right away
                 self._set_state("reconnecting", f"attempt {attempt} in {delay:.1f} s: {reason}")
             if delay:
                 await asyncio.sleep(delay)
-
-
-def _backoff(attempt: int, base: float, cap: float) -> float:
-    """Exponential backoff with full jitter in [0.5, 1.0] of the step (never a thundering herd)."""
-    step = min(cap, base * 2 ** min(attempt - 1, 16))
-    return step * (0.5 + random.random() / 2)
 
 
 def _network_text(exc: BaseException) -> str:

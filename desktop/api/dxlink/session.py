@@ -13,6 +13,8 @@ import math
 import time
 from typing import TYPE_CHECKING, Any
 
+from websockets.exceptions import ConnectionClosed
+
 from desktop.api.dxlink.decoder import ChannelFeed, parse_frame
 from desktop.api.dxlink.events import WIRE_FIELDS
 from desktop.api.dxlink.subscriptions import subscription_messages, take
@@ -96,6 +98,14 @@ class FeedSession:
                 raise exc
         raise SessionEnded(self._close_text())
 
+    def data_formats(self) -> dict[str, str]:
+        formats = {}
+        for event_type, channel in self._requested.items():
+            feed = self._feeds.get(channel)
+            if feed is not None:
+                formats[event_type] = feed.data_format
+        return formats
+
     def wake(self) -> None:
         """Subscriptions changed: let the sender look (it batches for a moment first)."""
         self._wake.set()
@@ -104,8 +114,8 @@ class FeedSession:
         code = self._ws.close_code
         if code == 1009:
             return "the server refused a message as too big (close 1009)"
-        if code is None:
-            return "connection lost"
+        if code is None or code == 1006:
+            return "the connection was lost"
         reason = self._ws.close_reason
         return f"the server closed the connection (code {code}{': ' + reason if reason else ''})"
 
@@ -114,32 +124,36 @@ class FeedSession:
 
     # -- inbound ------------------------------------------------------------------------------
     async def _read(self) -> None:
-        stats = self._client.stats
-        deliver = self._client.deliver
-        feeds = self._feeds
-        async for text in self._ws:
-            self.last_inbound = _monotonic()
-            stats.last_inbound_at = _now()
-            stats.frames_received += 1
-            if not isinstance(text, str):
-                continue
-            try:
-                message, converted = parse_frame(text)
-            except ValueError:
-                log.warning("DXLink sent a frame that is not JSON (%d chars); ignored", len(text))
-                continue
-            kind = message.get("type")
-            if kind == "FEED_DATA":
-                channel = message.get("channel")
-                feed = feeds.get(channel)
-                if feed is None:
-                    feed = feeds[channel] = ChannelFeed()
-                for event_type, events in feed.decode(message.get("data") or [], converted):
-                    stats.events_received += len(events)
-                    deliver(event_type, events)
-            else:
-                await self._on_control(kind, message)
+        try:
+            async for text in self._ws:
+                if isinstance(text, str):
+                    await self._on_text(text)
+        except ConnectionClosed:
+            pass
         raise SessionEnded(self._close_text())
+
+    async def _on_text(self, text: str) -> None:
+        self.last_inbound = _monotonic()
+        stats = self._client.stats
+        stats.last_inbound_at = _now()
+        stats.frames_received += 1
+        try:
+            message, converted = parse_frame(text)
+        except ValueError:
+            log.warning("DXLink sent a frame that is not JSON (%d chars); ignored", len(text))
+            return
+        kind = message.get("type")
+        if kind != "FEED_DATA":
+            await self._on_control(kind, message)
+            return
+        channel = message.get("channel")
+        feed = self._feeds.get(channel)
+        if feed is None:
+            feed = self._feeds[channel] = ChannelFeed()
+        deliver = self._client.deliver
+        for event_type, events in feed.decode(message.get("data") or [], converted):
+            stats.events_received += len(events)
+            deliver(event_type, events)
 
     async def _on_control(self, kind: str | None, message: dict[str, Any]) -> None:
         channel = message.get("channel", 0)
