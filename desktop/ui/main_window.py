@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
 
     sign_in_requested = Signal()
     sign_out_requested = Signal()
+    closed = Signal()
 
     def __init__(self, ctx: UiContext, messages: MessagesPanel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -311,3 +312,4 @@ class MainWindow(QMainWindow):
         except Exception:
             log.exception("saving the window layout failed")
         super().closeEvent(event)
+        self.closed.emit()

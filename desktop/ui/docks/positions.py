@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -36,19 +35,16 @@ class PositionLine:
     instrument_type: str
     quantity: Decimal | None  # signed: negative = short
     average_open_price: Decimal | None
-    mark: float | None
+    mark: Decimal | None
     open_pl: Decimal | None
     day_pl: Decimal | None
     delta: float | None  # position delta in shares (per-share delta x quantity x multiplier)
     theta: float | None  # dollars per day
     vega: float | None  # dollars per vol point
     beta_delta: float | None  # SPY-equivalent shares
-    expiration: date | None
+    dte: int | None
+    multiplier: Decimal = Decimal(1)
     count: int = 1
-
-    @property
-    def dte(self) -> int | None:
-        return None if self.expiration is None else (self.expiration - date.today()).days
 
 
 def _sum(values: Iterable[Any]) -> Any:
@@ -80,11 +76,11 @@ def group_lines(lines: Iterable[PositionLine]) -> list[PositionLine]:
                 theta=_sum(m.theta for m in members),
                 vega=_sum(m.vega for m in members),
                 beta_delta=_sum(m.beta_delta for m in members),
-                expiration=None,
+                dte=None,
                 count=len(members),
             )
         )
-        out.extend(sorted(members, key=lambda m: (m.expiration or date.min, m.symbol)))
+        out.extend(sorted(members, key=lambda m: (m.dte if m.dte is not None else -1, m.symbol)))
     return out
 
 

@@ -110,6 +110,8 @@ class WatchlistPanel(QWidget):
     def __init__(self, columns: list[Column[WatchRow]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("watchlistView")
+        self.store: Any = None  # the WatchlistStore and LiveQuotes, set by the binding
+        self.quotes: Any = None
         self.model: SpecTableModel[WatchRow] = SpecTableModel(columns, lambda r: r.symbol, parent=self)
         self.table = SpecTableView(self.model, "watchlistTable", self)
         self.table.doubleClicked.connect(self._activated)
