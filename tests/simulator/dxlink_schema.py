@@ -146,6 +146,10 @@ class FeedTracker:
         return events
 
 
+def _bare_constant(name: str) -> None:
+    raise AssertionError(f"bare {name} on the wire: special doubles must travel as strings")
+
+
 class DXLinkTestClient:
     """A plain ``websockets`` DXLink client for tests; every received message is validated."""
 
@@ -153,17 +157,21 @@ class DXLinkTestClient:
         self.ws = ws
         self.tracker = FeedTracker()
         self.received: list[dict[str, Any]] = []
+        self.sent: list[dict[str, Any]] = []
 
     async def send(self, message: dict[str, Any] | str) -> None:
+        """Send a message (a dict is checked against the spec first) or raw text."""
         if isinstance(message, dict):
-            validate_message(message) if message.get("type") in MESSAGE_SCHEMAS else None
+            if message.get("type") in MESSAGE_SCHEMAS:
+                validate_message(message)
+            self.sent.append(message)
             message = json.dumps(message)
         await self.ws.send(message)
 
     async def recv(self, within: float = 10.0) -> dict[str, Any]:
         async with asyncio.timeout(within):
             text = await self.ws.recv()
-        message = json.loads(text)
+        message = json.loads(text, parse_constant=_bare_constant)
         self.tracker.observe(message)
         self.received.append(message)
         return message

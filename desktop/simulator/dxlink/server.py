@@ -96,6 +96,7 @@ class DXLinkConnection:
 
     # ----------------------------------------------------------------- writer
     async def _send(self, text: str) -> None:
+        await self._wait_stall()
         await self.ws.send_str(text)
         self.last_sent = time.monotonic()
 
@@ -150,7 +151,9 @@ class DXLinkConnection:
             changed = None
             if due:
                 self._cursors[channel_id], changed = self.server.changes(self._cursors.get(channel_id))
-                feed.next_due = now + feed.aggregation_s
+                # keep the cadence exact on average; after a long stall, restart from now
+                step = feed.aggregation_s
+                feed.next_due = feed.next_due + step if feed.next_due + step > now - step else now + step
             texts = feed.flush(market, self.server.now_ms(), changed, fresh_only=not due)
             while True:
                 await self._drain_outbox()
@@ -224,7 +227,9 @@ class DXLinkServer:
         refuse = self.ctx.faults.dxlink_upgrade_status
         if refuse:
             return web.Response(status=int(refuse), text=f"{int(refuse)} upgrade refused by fault knob\n")
-        ws = web.WebSocketResponse(max_msg_size=MAX_CLIENT_FRAME_BYTES, autoping=True, heartbeat=None)
+        ws = web.WebSocketResponse(
+            max_msg_size=MAX_CLIENT_FRAME_BYTES, autoping=True, heartbeat=None, compress=False
+        )
         await ws.prepare(request)
         conn = DXLinkConnection(self, ws, request)
         self.connections.add(conn)
