@@ -22,7 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.api.dxlink import CandleSeries, DXLinkClient
+from desktop.api.dxlink import EVENT_TYPES, CandleSeries, DXLinkClient
 from desktop.core.candles import normalize_candle_symbol
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,8 @@ class MarketDataHub(QObject):
     # -- subscriptions ------------------------------------------------------------------------
     def subscribe(self, owner: Hashable, event_type: str, symbols: Iterable[str]) -> None:
         """``owner`` wants ``event_type`` for ``symbols`` (streamer symbols)."""
+        if event_type not in EVENT_TYPES or event_type == "Candle":
+            raise ValueError(f"no such market data event type: {event_type!r} (candles: open_candles)")
         owned = self._owners.setdefault(owner, set())
         self._watch(owner)
         new_on_wire: list[str] = []

@@ -11,13 +11,14 @@ import json
 import logging
 import math
 import time
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from websockets.exceptions import ConnectionClosed
 
 from desktop.api.dxlink.decoder import ChannelFeed, parse_frame
 from desktop.api.dxlink.events import WIRE_FIELDS
-from desktop.api.dxlink.subscriptions import subscription_messages, take
+from desktop.api.dxlink.subscriptions import PendingChanges, subscription_messages, take
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 _monotonic = time.monotonic
 _now = time.time
+_RESEND_WINDOW_S = 2.0  # what was sent this recently is resent after a rate complaint
 
 
 class SessionEnded(Exception):
@@ -63,6 +65,7 @@ class FeedSession:
         self._reset_next: set[str] = set()
         self._wake = asyncio.Event()
         self._pause_until = 0.0
+        self._recent: deque[tuple[float, PendingChanges]] = deque()  # sent in the last seconds
         self._keepalive_every = self._cfg.keepalive_s
         self._started = _monotonic()
         self.last_inbound = self._started
@@ -233,12 +236,14 @@ class FeedSession:
         log.warning("DXLink error on the %s: %s %s", where, code, text)
         lowered = text.lower()
         if "rate" in lowered or "too big" in lowered or "too many" in lowered:
-            # The server may have dropped part of what we sent: slow down and resend the
-            # channel's whole state with reset, so it is known exactly again.
+            # The server dropped a subscription message of the last moments (it does not say
+            # which): slow down, pause, and send again what went out recently.
             self._client.slow_down()
-            for kind in [event_type] if event_type else list(self._open):
-                self._client.book.forget_sent(kind)
-                self._reset_next.add(kind)
+            horizon = _monotonic() - _RESEND_WINDOW_S
+            for sent_at, changes in reversed(self._recent):
+                if sent_at >= horizon and (event_type is None or changes.event_type == event_type):
+                    self._client.book.unmark_sent(changes)
+            self._recent.clear()
             self._pause_until = _monotonic() + 1.0
             self.wake()
         elif code == "UNAUTHORIZED" and not self.authorized and self._auth_sent:
@@ -310,6 +315,10 @@ class FeedSession:
                 await self._ws.send(frame)
             self._reset_next.discard(event_type)
             book.mark_sent(event_type, chunk.adds, chunk.removes)
+            now = _monotonic()
+            self._recent.append((now, chunk))
+            while self._recent and self._recent[0][0] < now - _RESEND_WINDOW_S:
+                self._recent.popleft()
             client.stats.subscription_items_sent += len(chunk)
             budget -= len(chunk)
             if len(chunk) < len(changes):

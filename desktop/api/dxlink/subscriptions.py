@@ -97,6 +97,16 @@ class SubscriptionBook:
         for symbol in removes:
             sent.pop(symbol, None)
 
+    def unmark_sent(self, changes: PendingChanges) -> None:
+        """The server may have dropped these changes: consider them unsent, so they go again
+        (re-adding or re-removing is harmless when they did arrive)."""
+        sent = self._sent.setdefault(changes.event_type, {})
+        for symbol, from_ms in changes.adds.items():
+            if symbol in sent and sent[symbol] == from_ms:
+                del sent[symbol]
+        for symbol, from_ms in changes.removes.items():
+            sent.setdefault(symbol, from_ms)
+
 
 def _item(event_type: str, symbol: str, from_ms: int | None) -> dict[str, object]:
     if event_type in TIME_SERIES_TYPES:
