@@ -60,6 +60,7 @@ class TastyDesk(QObject):
         messages_handler: Any = None,
         restore_layout: bool = True,
         log_folder: Path | None = None,
+        environment_for: Callable[[str], Any] = environments.by_name,
     ) -> None:
         super().__init__()
         self.data_dir = data_dir
@@ -72,6 +73,7 @@ class TastyDesk(QObject):
         self._messages_handler = messages_handler
         self._restore_layout = restore_layout
         self._log_folder = log_folder
+        self._environment_for = environment_for  # tests point "sandbox" at a local exchange
         self._closed: asyncio.Future[None] | None = None
         self.ctx: UiContext | None = None
         self.window: Any = None
@@ -190,7 +192,7 @@ class TastyDesk(QObject):
             self._step(f"Signing in to {env_name.capitalize()}…")
             try:
                 await self.session.sign_in(
-                    environments.by_name(env_name), saved.client_secret, saved.refresh_token, remember=False
+                    self._environment_for(env_name), saved.client_secret, saved.refresh_token, remember=False
                 )
                 return
             except Exception as exc:
@@ -208,7 +210,7 @@ class TastyDesk(QObject):
         from desktop.ui.dialogs.sign_in import SignInDialog
 
         async def attempt(env: str, secret: str, refresh: str, remember: bool) -> object:
-            return await self.session.sign_in(environments.by_name(env), secret, refresh, remember=remember)
+            return await self.session.sign_in(self._environment_for(env), secret, refresh, remember=remember)
 
         dialog = SignInDialog(
             attempt,

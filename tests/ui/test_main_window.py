@@ -8,12 +8,24 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
+from desktop.api.credentials import CredentialStore
+from desktop.api.dxlink import DXLinkClient
+from desktop.services.market_data import MarketDataHub
+from desktop.services.orders import OrderService
+from desktop.services.portfolio import PortfolioService
+from desktop.services.session import SessionService
 from desktop.ui.context import OrderLegRequest, OrderRequest, UiContext
 from desktop.ui.layout import LAYOUT_VERSION
 from desktop.ui.main_window import MainWindow
 from desktop.ui.messages import MessagesPanel
 from desktop.ui.table_view import SpecTableView
 from desktop.ui.theme import ThemeManager
+from tests.ui.conftest import MemoryKeyring
+
+
+async def _no_token() -> object:
+    raise RuntimeError("not signed in")
+
 
 DOCK_NAMES = {
     "accountPanel",
@@ -29,10 +41,17 @@ DOCK_NAMES = {
 
 
 def make_window(qtbot, settings_path: Path) -> MainWindow:
+    """The window over real services that are not signed in (nothing connects)."""
     settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
     theme = ThemeManager(settings)
     theme.apply()
-    ctx = UiContext(session=None, hub=None, portfolio=None, orders=None, settings=settings, theme=theme)
+    session = SessionService(CredentialStore(MemoryKeyring()))
+    hub = MarketDataHub(DXLinkClient(_no_token))
+    portfolio = PortfolioService(session, hub)
+    orders = OrderService(session, portfolio)
+    ctx = UiContext(
+        session=session, hub=hub, portfolio=portfolio, orders=orders, settings=settings, theme=theme
+    )
     w = MainWindow(ctx, MessagesPanel())
     qtbot.addWidget(w)
     return w
@@ -81,7 +100,9 @@ def test_layout_persists_across_a_restart_and_resets(qtbot, tmp_path) -> None:
     w1.docks["chartPanel"].setFloating(True)
     table = w1.findChild(SpecTableView, "messagesTable")  # none: only real tables persist
     assert table is None
-    w1.resize(777, 654)  # fits the 800x800 offscreen screen
+    w1.resize(777, 700)  # fits the 800x800 offscreen screen
+    size = (w1.width(), w1.height())
+    assert size != (1600, 1000)
     w1.close()
 
     w2 = make_window(qtbot, path)
@@ -89,7 +110,7 @@ def test_layout_persists_across_a_restart_and_resets(qtbot, tmp_path) -> None:
     assert w2.restore_layout()
     assert not w2.docks["watchlistPanel"].isVisible()
     assert w2.docks["chartPanel"].isFloating()
-    assert (w2.width(), w2.height()) == (777, 654)
+    assert (w2.width(), w2.height()) == size
     settings = QSettings(str(path), QSettings.Format.IniFormat)
     assert settings.value(f"layout/v{LAYOUT_VERSION}/state") is not None
 

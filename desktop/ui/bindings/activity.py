@@ -24,7 +24,7 @@ def bind_activity_panel(ctx: UiContext) -> QWidget:
             yield txn
 
     panel = ActivityPanel(fetch)
-    ctx.account.changed.connect(panel.set_account)
+    ctx.account.changed.connect(lambda number: panel.set_account(number if ctx.session.is_ready else ""))
     ctx.session.signed_out.connect(lambda: panel.set_account(""))
     # a fill books transactions: reload (once per burst of order events) when today is shown
     debounce = QTimer(panel)
@@ -37,7 +37,7 @@ def bind_activity_panel(ctx: UiContext) -> QWidget:
             debounce.start()
 
     ctx.portfolio.order_updated.connect(order_updated)
-    if ctx.account.account_number:
+    if ctx.account.account_number and ctx.session.is_ready:
         panel.set_account(ctx.account.account_number)
 
     def ready() -> str | None:
