@@ -279,6 +279,8 @@ class PortfolioService(QObject):
         self.streamer_state_changed.emit(state, detail)
 
     def _on_event(self, event_type: str, event: Any) -> None:
+        if self._streamer is None:  # a late event from a streamer that is closing
+            return
         try:
             if isinstance(event, Order):
                 self._apply_order(event)

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import keyring.backend
+import keyring.errors
+
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 
 
@@ -15,3 +18,72 @@ def load(name: str) -> Any:
 
 def data(name: str) -> Any:
     return load(name)["data"]
+
+
+# --- live-exchange helpers ------------------------------------------------------------------
+
+MAIN = "5WT00001"  # the demo customer's main paper account (owner)
+IRA = "5WT00002"  # Roth IRA, cash (owner)
+SHARED = "5WT00003"  # read-only authority
+
+
+def demo_env(exchange: Any) -> Any:
+    from desktop.api.environments import demo
+
+    return demo(exchange.base_url, exchange.streamer_url)
+
+
+def demo_client(exchange: Any, **options: Any) -> Any:
+    """A ``TastytradeClient`` signed in with the demo identity (not yet refreshed)."""
+    from desktop.api.rest import TastytradeClient
+
+    return TastytradeClient(demo_env(exchange), "demo-client-secret", "demo-refresh-token", **options)
+
+
+def resting_limit(symbol: str = "SPY", price: str = "1.00", quantity: int = 1, **extra: Any) -> Any:
+    """A buy limit far below the market: it rests (never fills) so tests can find, cancel, replace it."""
+    from decimal import Decimal
+
+    from desktop.core.orders import NewOrder, OrderAction, OrderLeg
+
+    return NewOrder(
+        order_type="Limit",
+        time_in_force="Day",
+        legs=(OrderLeg("Equity", symbol, OrderAction.BUY_TO_OPEN, Decimal(quantity)),),
+        price=Decimal(price),
+        price_effect="Debit",
+        **extra,
+    )
+
+
+def market_buy(symbol: str = "SPY", quantity: int = 1) -> Any:
+    from decimal import Decimal
+
+    from desktop.core.orders import NewOrder, OrderAction, OrderLeg
+
+    return NewOrder(
+        order_type="Market",
+        time_in_force="Day",
+        legs=(OrderLeg("Equity", symbol, OrderAction.BUY_TO_OPEN, Decimal(quantity)),),
+    )
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """An in-memory keyring for tests."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.store:
+            raise keyring.errors.PasswordDeleteError(username)
+        del self.store[(service, username)]
