@@ -18,8 +18,10 @@ from desktop.api.models import (
     NestedOptionChain,
     QuoteToken,
     SymbolMatch,
+    to_option_chain,
 )
 from desktop.api.rest_accounts import _array, _path_part
+from desktop.core.chains import OptionChain
 
 METRICS_CHUNK = 50
 
@@ -92,6 +94,10 @@ class MarketApi:
             what=f"Loading the {underlying} option chain",
         )
         return [NestedOptionChain.from_wire(i) for i in r.items if isinstance(i, Mapping)]
+
+    async def option_chain(self, underlying: str) -> OptionChain:
+        """The nested chain of ``underlying`` as one ``core.chains.OptionChain`` (roots merged)."""
+        return to_option_chain(await self.nested_option_chain(underlying))
 
     async def futures_option_chain(self, product_code: str) -> FuturesOptionChain:
         """The futures-option chain of a product (``"ES"`` or ``"/ES"``)."""

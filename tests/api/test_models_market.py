@@ -154,3 +154,37 @@ def test_watchlist_round_trips_to_the_request_body() -> None:
         "watchlist-entries": [{"symbol": "AAPL"}, {"symbol": "/ESZ5", "instrument-type": "Future"}],
     }
     assert Watchlist.from_wire(body) == w
+
+
+def test_nested_chain_converts_to_the_core_option_chain() -> None:
+    from desktop.api.models import to_option_chain
+
+    roots = [NestedOptionChain.from_wire(i) for i in data("nested_option_chain")["items"]]
+    chain = to_option_chain(roots)
+    assert chain.underlying == "SPY" and chain.shares_per_contract == 100
+    exp = chain.expiration(date(2026, 8, 4))
+    assert exp.root_symbol == "SPY" and [s.strike for s in exp.strikes] == [
+        Decimal("500.0"),
+        Decimal("505.0"),
+    ]
+    assert exp.strikes[1].put_streamer == ".SPY260804P505"
+    # a strike without streamer symbols gets them from the OCC symbol
+    bare = NestedOptionChain.from_wire(
+        {
+            "underlying-symbol": "SPY",
+            "root-symbol": "SPY",
+            "expirations": [
+                {
+                    "expiration-date": "2026-08-04",
+                    "strikes": [
+                        {
+                            "strike-price": "500",
+                            "call": "SPY   260804C00500000",
+                            "put": "SPY   260804P00500000",
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    assert to_option_chain([bare]).expirations[0].strikes[0].call_streamer == ".SPY260804C500"

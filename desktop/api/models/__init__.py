@@ -23,6 +23,7 @@ from desktop.api.models.chains import (
     FuturesOptionRoot,
     NestedExpiration,
     NestedOptionChain,
+    to_option_chain,
 )
 from desktop.api.models.events import parse_account_event
 from desktop.api.models.instruments import (
@@ -99,4 +100,5 @@ __all__ = [
     "Watchlist",
     "WatchlistEntry",
     "parse_account_event",
+    "to_option_chain",
 ]

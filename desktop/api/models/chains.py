@@ -19,7 +19,9 @@ from desktop.api.models._wire import (
     timestamp,
     wire,
 )
+from desktop.core.chains import ChainExpiration, ChainStrike, OptionChain
 from desktop.core.money import TickSize
+from desktop.core.symbols import occ_to_streamer
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,59 @@ class NestedOptionChain(WireModel):
     @property
     def is_standard(self) -> bool:
         return self.option_chain_type == "Standard"
+
+    def core_expirations(self) -> list[ChainExpiration]:
+        """This root's expirations as ``core.chains.ChainExpiration``s (undated ones skipped)."""
+        out = []
+        for exp in self.expirations:
+            if exp.expiration_date is None:
+                continue
+            strikes = tuple(
+                ChainStrike(
+                    strike=s.strike_price,
+                    call=s.call,
+                    put=s.put,
+                    call_streamer=s.call_streamer_symbol or _streamer(s.call),
+                    put_streamer=s.put_streamer_symbol or _streamer(s.put),
+                )
+                for s in exp.strikes
+                if s.strike_price is not None and s.call and s.put
+            )
+            out.append(
+                ChainExpiration(
+                    expiration=exp.expiration_date,
+                    days_to_expiration=exp.days_to_expiration,
+                    expiration_type=exp.expiration_type,
+                    settlement_type=exp.settlement_type,
+                    strikes=strikes,
+                    root_symbol=self.root_symbol or self.underlying_symbol,
+                )
+            )
+        return out
+
+
+def to_option_chain(roots: list[NestedOptionChain]) -> OptionChain:
+    """Merge the standard roots of a nested chain (SPX + SPXW) into a ``core.chains.OptionChain``.
+
+    Adjusted (non-standard) roots are left out unless there is nothing else.
+    """
+    if not roots:
+        raise ValueError("the option chain has no roots")
+    chosen = [r for r in roots if r.is_standard] or roots[:1]
+    first = chosen[0]
+    return OptionChain(
+        underlying=first.underlying_symbol,
+        expirations=tuple(e for r in chosen for e in r.core_expirations()),
+        shares_per_contract=first.shares_per_contract,
+        tick_sizes=first.tick_sizes,
+    )
+
+
+def _streamer(occ: str) -> str:
+    try:
+        return occ_to_streamer(occ)
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
