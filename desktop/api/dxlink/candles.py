@@ -173,10 +173,13 @@ class CandleSeries:
         return self.requested_from_ms
 
     def connection_lost(self) -> None:
-        """Drop half-received snapshots; the next connection's snapshot starts afresh."""
+        """Drop half-received snapshots; the next connection resyncs from ``resync_from_ms()``
+        (the series counts as loading until that snapshot has arrived)."""
         self._pending.clear()
         self._in_snapshot = False
         self._pending_snapshot = False
+        if self._wanted_from_ms is None:
+            self._set_wanted(self.resync_from_ms())
 
     def _set_wanted(self, from_ms: int | None) -> None:
         was = self.loading

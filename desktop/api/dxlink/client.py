@@ -61,6 +61,7 @@ class DXLinkConfig:
     pace_s: float = 0.1
     items_per_tick: int = 300
     max_message_bytes: int = 8192
+    max_candle_snapshots: int = 16
     version: str = f"0.1-TastyDesk/{desktop.__version__}"
 
 
@@ -166,6 +167,7 @@ class DXLinkClient:
             return series
         series = CandleSeries(key, from_ms)
         series.request_history = lambda t, s=series: self._request_history(s, t)
+        series.on_loading_changed.connect(self._on_series_loading)
         self._series[key] = series
         self._series_by_wire.clear()
         self.book.add("Candle", [key], from_ms)
@@ -217,6 +219,11 @@ class DXLinkClient:
         self.stats.connected_since = time.time()
         self._set_state("connected", "")
 
+    def candle_snapshots_in_flight(self) -> int:
+        """Candle subscriptions on the wire whose snapshot has not completed yet."""
+        sent = self.book.sent("Candle")
+        return sum(1 for key, series in self._series.items() if series.loading and key in sent)
+
     def slow_down(self) -> None:
         """The server complained about our subscription rate: halve the pace (not below 20)."""
         self.items_per_tick = max(20, self.items_per_tick // 2)
@@ -226,6 +233,10 @@ class DXLinkClient:
     def _wake(self) -> None:
         if self._session is not None:
             self._session.wake()
+
+    def _on_series_loading(self, loading: bool) -> None:
+        if not loading:
+            self._wake()  # room for another snapshot
 
     def _request_history(self, series: CandleSeries, from_ms: int) -> None:
         if self._series.get(series.symbol) is series:

@@ -304,6 +304,10 @@ class FeedSession:
             if budget <= 0:
                 return True
             changes = book.pending(event_type)
+            if event_type == "Candle":  # few snapshots at a time (the server limits them)
+                room = max(0, self._cfg.max_candle_snapshots - client.candle_snapshots_in_flight())
+                if len(changes.adds) > room:
+                    changes.adds = dict(list(changes.adds.items())[:room])  # woken when one loads
             reset = event_type in self._reset_next
             if not changes and not reset:
                 continue
