@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop.core.money import to_decimal, wire_decimal
 from desktop.core.order_checks import complex_order_problems, order_problems
@@ -76,11 +76,35 @@ class PriceEffect(StrEnum):
     CREDIT = "Credit"
 
 
+_E = TypeVar("_E", bound=StrEnum)
+
+
 def _decimal_or_none(value: object, name: str) -> Decimal | None:
     try:
         return to_decimal(value)
     except ValueError:
         raise ValueError(f"{name} is not a number: {value!r}") from None
+
+
+def _wire_enum(kind: type[_E], value: object, field: str) -> _E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in kind)  # type: ignore[attr-defined]
+        raise ValueError(f"{field} {value!r} is not one of {allowed}") from None
+
+
+def _optional_enum(kind: type[_E], value: object, field: str) -> _E | None:
+    return None if value in (None, "") else _wire_enum(kind, value, field)
+
+
+def _wire_date(value: object, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{field} {value!r} is not a YYYY-MM-DD date") from None
 
 
 def _wire_quantity(quantity: Decimal) -> int | str:
@@ -117,7 +141,7 @@ class OrderLeg:
             return cls(
                 str(data["instrument-type"]),
                 str(data["symbol"]),
-                OrderAction(data["action"]),
+                _wire_enum(OrderAction, data["action"], "action"),
                 _decimal_or_none(data.get("quantity"), "quantity"),
             )
         except KeyError as missing:
@@ -204,15 +228,15 @@ class NewOrder:
         gtc = data.get("gtc-date")
         try:
             return cls(
-                order_type=OrderType(order_type),
-                time_in_force=TimeInForce(tif),
+                order_type=_wire_enum(OrderType, order_type, "order-type"),
+                time_in_force=_wire_enum(TimeInForce, tif, "time-in-force"),
                 legs=tuple(OrderLeg.from_wire(leg) for leg in legs),
                 price=_decimal_or_none(data.get("price"), "price"),
-                price_effect=PriceEffect(data["price-effect"]) if data.get("price-effect") else None,
+                price_effect=_optional_enum(PriceEffect, data.get("price-effect"), "price-effect"),
                 stop_trigger=_decimal_or_none(data.get("stop-trigger"), "stop-trigger"),
                 value=_decimal_or_none(data.get("value"), "value"),
-                value_effect=PriceEffect(data["value-effect"]) if data.get("value-effect") else None,
-                gtc_date=date.fromisoformat(gtc) if gtc else None,
+                value_effect=_optional_enum(PriceEffect, data.get("value-effect"), "value-effect"),
+                gtc_date=_wire_date(gtc, "gtc-date"),
                 source=data.get("source"),
                 external_identifier=data.get("external-identifier"),
             )

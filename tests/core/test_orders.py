@@ -183,6 +183,36 @@ class TestWireFormat:
             ),
             ({"time-in-force": "Day", "order-type": "Limit", "price": "abc", "legs": []}, "price"),
             ({"time-in-force": "Day", "order-type": "Limit", "legs": {}}, "legs"),
+            (
+                {"time-in-force": "Day", "order-type": "Limitt", "legs": []},
+                "order-type 'Limitt' is not one of",
+            ),
+            ({"time-in-force": "Someday", "order-type": "Limit", "legs": []}, "time-in-force 'Someday'"),
+            (
+                {"time-in-force": "GTD", "gtc-date": "12/01/2025", "order-type": "Limit", "legs": []},
+                "gtc-date",
+            ),
+            (
+                {
+                    "time-in-force": "Day",
+                    "order-type": "Limit",
+                    "price": "1",
+                    "price-effect": "Debt",
+                    "legs": [],
+                },
+                "price-effect 'Debt'",
+            ),
+            (
+                {
+                    "time-in-force": "Day",
+                    "order-type": "Limit",
+                    "legs": [
+                        {"instrument-type": "Equity", "symbol": "A", "quantity": 1, "action": "Buy to Hold"}
+                    ],
+                },
+                "action 'Buy to Hold'",
+            ),
+            ({"time-in-force": "Day", "order-type": "Limit", "legs": ["AAPL"]}, "wrong type"),
         ],
     )
     def test_from_wire_names_the_bad_field(self, body: dict[str, Any], message: str) -> None:
