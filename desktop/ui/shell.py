@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -135,6 +137,7 @@ class TastyDesk(QObject):
         self.portfolio.order_updated.connect(self.fills.order_updated)
         self.portfolio.orders_changed.connect(self.fills.prime)
         self.portfolio.error.connect(lambda text: messages.error("%s", text))
+        self.orders.error.connect(lambda text: messages.error("%s", text))
         self.session.signed_in.connect(self._signed_in)
         self.session.signed_out.connect(self._signed_out)
         self.session.error.connect(lambda text: messages.error("%s", text))
@@ -298,6 +301,7 @@ class TastyDesk(QObject):
     # ---- smoke test -------------------------------------------------------------------------
     async def smoke_test(self, timeout_s: float, screenshot: Path | None) -> SmokeResult:
         """Demo start offscreen, wait until every readiness check passes, optional screenshot."""
+        started = time.monotonic()
         try:
             async with asyncio.timeout(timeout_s):
                 await self.start("demo")
@@ -305,13 +309,14 @@ class TastyDesk(QObject):
             return SmokeResult(False, timeout_s, {"start-up": "the app did not start in time"})
         except Exception as exc:
             return SmokeResult(False, 0.0, {"start-up": describe_error(exc)})
+        startup = time.monotonic() - started
         self.window.resize(1600, 1000)
-        result = await wait_until_ready(self.ctx.readiness, timeout_s)
+        result = replace(await wait_until_ready(self.ctx.readiness, timeout_s), startup_s=startup)
         if not result.ok or screenshot is None:
             return result
         await asyncio.sleep(0.3)  # two refresh ticks, so the last values are painted
         try:
             path = save_screenshot(self.window, screenshot)
         except OSError as exc:
-            return SmokeResult(False, result.seconds, {"screenshot": str(exc)})
-        return SmokeResult(True, result.seconds, {}, path)
+            return replace(result, ok=False, missing={"screenshot": str(exc)})
+        return replace(result, screenshot=path)

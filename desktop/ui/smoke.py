@@ -25,13 +25,17 @@ class SmokeResult:
     seconds: float
     missing: dict[str, str]
     screenshot: Path | None = None
+    startup_s: float | None = None  # from start to the window shown, signed in
 
     def describe(self) -> str:
+        start = ""
+        if self.startup_s is not None:
+            start = f"window shown and signed in after {self.startup_s:.1f} s, "
         if self.ok:
             shot = f"; screenshot {self.screenshot}" if self.screenshot else ""
-            return f"smoke test passed in {self.seconds:.1f} s{shot}"
+            return f"smoke test passed: {start}every panel live {self.seconds:.1f} s later{shot}"
         items = "; ".join(f"{name}: {why}" for name, why in self.missing.items())
-        return f"smoke test failed after {self.seconds:.1f} s, still missing: {items}"
+        return f"smoke test failed: {start}after {self.seconds:.1f} s still missing: {items}"
 
 
 async def wait_until_ready(readiness: Readiness, timeout_s: float, interval_s: float = 0.25) -> SmokeResult:

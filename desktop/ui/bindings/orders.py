@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,8 @@ from desktop.core.orders import NewOrder
 from desktop.ui.context import UiContext
 from desktop.ui.docks.orders import OrdersPanel
 
+log = logging.getLogger(__name__)
+
 
 def replacement_with_price(order: Any, price: Decimal) -> NewOrder:
     """The same order (legs, type, time in force, effect) at a new limit price."""
@@ -21,12 +24,20 @@ def replacement_with_price(order: Any, price: Decimal) -> NewOrder:
     return replace(original, price=abs(price), source=None, external_identifier=None)
 
 
+async def _reported(coro: Any) -> None:
+    """Await an order-service call whose failures the service already reports (its ``error``)."""
+    try:
+        await coro
+    except Exception as exc:
+        log.debug("order action failed (already reported): %s", exc)
+
+
 def bind_orders_panel(ctx: UiContext) -> QWidget:
     portfolio, orders = ctx.portfolio, ctx.orders
 
     def cancel(order: Any) -> None:
         ctx.messages.info("Cancelling order %s…", order.id)
-        ctx.spawn(orders.cancel(order.id), f"Cancelling order {order.id}")
+        ctx.spawn(_reported(orders.cancel(order.id)), f"Cancelling order {order.id}")
 
     def replace(order: Any, price: Decimal) -> None:
         ctx.messages.info("Replacing the price of order %s with %s…", order.id, price)
@@ -35,7 +46,7 @@ def bind_orders_panel(ctx: UiContext) -> QWidget:
         except ValueError as exc:
             ctx.messages.error("Order %s cannot be replaced: %s", order.id, exc)
             return
-        ctx.spawn(orders.replace(order.id, ticket), f"Replacing order {order.id}")
+        ctx.spawn(_reported(orders.replace(order.id, ticket)), f"Replacing order {order.id}")
 
     panel = OrdersPanel(cancel, replace)
     portfolio.orders_changed.connect(panel.set_orders)
