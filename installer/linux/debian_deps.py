@@ -19,9 +19,10 @@ from pathlib import Path
 from installer.linux.elf import elf_files, read_needs
 
 #: Always depended on, whatever the scan finds: Qt loads GL/EGL and the X11 keyboard and font
-#: stack at run time (dlopen or through the platform plugin), and the bundled fontconfig reads
-#: the system's font configuration.
-BASE_DEPENDS = ("libgl1", "libegl1", "libxcb1", "libfontconfig1", "libxkbcommon0")
+#: stack at run time (dlopen or through the platform plugin), the bundled fontconfig reads the
+#: system's font configuration, and ``zoneinfo`` reads the system's time zones (market hours,
+#: local times on charts); minimal systems ship without ``tzdata``.
+BASE_DEPENDS = ("libgl1", "libegl1", "libxcb1", "libfontconfig1", "libxkbcommon0", "tzdata")
 
 #: soname -> Debian package, for libraries a PySide6 + Python bundle links.
 SONAME_PACKAGES: dict[str, str] = {

@@ -126,7 +126,7 @@ def test_deb_declares_the_package_and_the_qt_system_libraries(build: dict) -> No
     assert _deb_field(deb, "Version") == desktop.__version__
     depends = [d.strip() for d in _deb_field(deb, "Depends").split(",")]
     names = {d.split()[0] for d in depends}
-    assert {"libgl1", "libegl1", "libxcb1", "libfontconfig1", "libxkbcommon0", "libc6"} <= names
+    assert {"libgl1", "libegl1", "libxcb1", "libfontconfig1", "libxkbcommon0", "libc6", "tzdata"} <= names
     libc = next(d for d in depends if d.startswith("libc6"))
     assert libc.startswith("libc6 (>= 2."), "the glibc floor comes from the bundle's symbol versions"
     assert int(_deb_field(deb, "Installed-Size")) > 50_000  # KiB: a whole Python + Qt runtime
