@@ -75,6 +75,7 @@ def run(options: AppOptions) -> int:
     QApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setQuitOnLastWindowClosed(False)  # the coroutine below decides when we are done
+    _set_identity(app)
 
     tmp: Path | None = None
     if options.smoke_test:
@@ -94,6 +95,22 @@ def run(options: AppOptions) -> int:
         logging_setup.close()
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _set_identity(app: Any) -> None:
+    """Window icon (every size the installer renders) and the desktop-entry name (Wayland)."""
+    from PySide6.QtGui import QIcon
+
+    from desktop.ui.theme import resources_dir
+
+    icons = resources_dir() / "icons"
+    icon = QIcon()
+    for png in sorted((icons / "png").glob("*.png")):
+        icon.addFile(str(png))
+    if icon.isNull() and (icons / "tastydesk.svg").exists():
+        icon = QIcon(str(icons / "tastydesk.svg"))
+    app.setWindowIcon(icon)
+    app.setDesktopFileName("io.github.tastydesk.TastyDesk")
 
 
 def _loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:

@@ -241,7 +241,7 @@ class TastyDesk(QObject):
     def _signed_in(self, customer: Any) -> None:
         env = self.session.environment
         self.settings.setValue(_LAST_ENV, env.name)
-        name = getattr(customer, "display_name", "") if not env.is_demo else "Demo customer"
+        name = getattr(customer, "display_name", "")
         if self.window is not None:
             self.window.set_environment(env.name, name)
         messages.info("Signed in to %s.", env.title)
