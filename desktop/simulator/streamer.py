@@ -18,7 +18,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -208,11 +208,8 @@ class AccountStreamerServer:
         return float(self.ctx.config.streamer_heartbeat_timeout_s)
 
     def owns(self, customer_id: str, accounts: Iterable[str]) -> bool:
-        """Whether every account number belongs to the customer (when the exchange can tell)."""
-        lookup: Callable[[str], Iterable[str]] | None = getattr(self.ctx, "customer_accounts", None)
-        if lookup is None:
-            return True
-        mine = set(lookup(customer_id))
+        """Whether the customer may read every one of these accounts."""
+        mine = self.ctx.account_numbers(customer_id)
         return all(a in mine for a in accounts)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:

@@ -179,6 +179,20 @@ def test_unchanged_values_are_not_resent_and_a_new_value_is() -> None:
     assert again[0]["data"][1][DEFAULT_QUOTE_FIELDS.index("bidPrice")] == 190.99
 
 
+def test_the_markets_change_set_resends_quotes_but_equal_trades_are_not_repeated() -> None:
+    market = FakeMarket()
+    feed = FeedChannel(channel_id=1)
+    _TRACK.observe(feed.apply_setup({}))
+    feed.apply_subscription(
+        {"add": [{"type": "Quote", "symbol": "AAPL"}, {"type": "Trade", "symbol": "AAPL"}]}, market, NOW
+    )
+    first = [m for m in messages(feed.flush(market, NOW, None)) if m["type"] == "FEED_DATA"]
+    assert sorted(m["data"][0] for m in first) == ["Quote", "Trade"]
+    again = [m for m in messages(feed.flush(market, NOW, {"AAPL"})) if m["type"] == "FEED_DATA"]
+    assert [m["data"][0] for m in again] == ["Quote"], "a requote is an update; an equal trade is not"
+    assert list(feed.flush(market, NOW, {"SPX"})) == [], "nothing subscribed changed"
+
+
 def test_default_quote_fields_when_the_client_asked_for_none() -> None:
     market = FakeMarket()
     feed = FeedChannel(channel_id=7)

@@ -29,6 +29,8 @@ DEFAULT_AGGREGATION_S = 0.1
 #: Upper bound of values (records x fields) in one FEED_DATA: ~25-35 KB of JSON.
 MAX_VALUES_PER_MESSAGE = 4000
 DATA_FORMATS = ("COMPACT", "FULL")
+#: Event types sent only when their values differ from the last ones sent (not on every tick).
+VALUE_DEDUPED_TYPES = frozenset({"Profile", "Summary", "Trade"})
 
 
 class MarketView(Protocol):
@@ -217,13 +219,19 @@ class FeedChannel:
                 candidates += [s for s in fresh if s not in changed]
             self.fresh.difference_update((etype, s) for s in fresh)
             if candidates:
-                yield from self._emit(etype, self._values(etype, candidates, market, now_ms), dedupe=True)
+                # The market's change set is trusted for ticker events (a requote with equal prices
+                # is still an update); snapshot-like events and trades are only sent when different.
+                dedupe = changed is None or fresh_only or etype in VALUE_DEDUPED_TYPES
+                rows = self._values(etype, candidates, market, now_ms)
+                yield from self._emit(etype, rows, dedupe=dedupe, remember=True)
         for sub in list(self.candle_subs.values()):
             if fresh_only and not sub.wants_snapshot:
                 continue
             events = sub.pending_events(market, now_ms)
             if events and self.candle_subs.get(sub.symbol) is sub:
-                yield from self._emit("Candle", [(sub.symbol, values) for values in events], dedupe=False)
+                yield from self._emit(
+                    "Candle", [(sub.symbol, v) for v in events], dedupe=False, remember=False
+                )
 
     @staticmethod
     def _values(
@@ -238,7 +246,7 @@ class FeedChannel:
         return out
 
     def _emit(
-        self, etype: str, events: list[tuple[str, Mapping[str, object]]], dedupe: bool
+        self, etype: str, events: list[tuple[str, Mapping[str, object]]], dedupe: bool, remember: bool
     ) -> Iterator[str]:
         if not events:
             return
@@ -256,7 +264,7 @@ class FeedChannel:
             chunk = rows[start : start + per_message]
             if self._announced.get(etype) != enc.names or self._format_announced != self.data_format:
                 yield dumps(self.config_message((etype,)))
-            if dedupe:
+            if remember:
                 last_rows.update(((etype, symbol), row) for symbol, row in chunk)
             if self.data_format == "FULL":
                 names = enc.names
