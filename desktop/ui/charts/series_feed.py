@@ -1,0 +1,151 @@
+"""Feeds a chart from a shared DXLink ``CandleSeries``: snapshots, live ticks, older history.
+
+The series (``desktop.api.dxlink.candles``) is owned by the market data hub and may be shared
+by several charts; each chart keeps its own copy in numpy arrays. A completed snapshot (first
+load, resync after a reconnect, older history merged in) replaces the chart's candles; a live
+update is one O(1) ``upsert``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from .chart_view import CandleChart
+from .timeframes import Timeframe
+
+log = logging.getLogger(__name__)
+
+
+class SeriesFeed(QObject):
+    """One chart's subscription: open/close, history paging and readiness."""
+
+    status_changed = Signal(str)  # a sentence for the status line
+    loading_changed = Signal(bool)
+
+    def __init__(self, hub: Any, chart: CandleChart, owner: QObject) -> None:
+        super().__init__(owner)
+        self._hub = hub
+        self._chart = chart
+        self._owner = owner
+        self.series: Any = None
+        self.candle_symbol = ""
+        self.title = ""
+        self.timeframe: Timeframe | None = None
+        self.live_updates = 0  # updates of the live candle since the last load
+        self.exhausted = False  # the server had nothing older to give
+        self._first_before_older: int | None = None
+        chart.historyWanted.connect(self.load_older)
+
+    # ------------------------------------------------------------------ lifecycle
+    def open(self, candle_symbol: str, timeframe: Timeframe, title: str) -> None:
+        """Subscribe ``candle_symbol`` with the timeframe's default history; drops the old one."""
+        self.close()
+        self.candle_symbol, self.timeframe, self.title = candle_symbol, timeframe, title
+        self.live_updates = 0
+        self.exhausted = False
+        self._chart.clear()
+        self._chart.set_following(True)
+        from_ms = timeframe.history_start_ms(int(time.time() * 1000))
+        series = self._hub.open_candles(self._owner, candle_symbol, from_ms)
+        self.series = series
+        series.on_reset.connect(self._on_reset)
+        series.on_update.connect(self._on_update)
+        series.on_loading_changed.connect(self._on_loading)
+        if series.loaded:
+            self._on_reset()
+        self._report()
+
+    def close(self) -> None:
+        series, self.series = self.series, None
+        if series is None:
+            return
+        series.on_reset.disconnect(self._on_reset)
+        series.on_update.disconnect(self._on_update)
+        series.on_loading_changed.disconnect(self._on_loading)
+        self._hub.close_candles(self._owner, self.candle_symbol)
+
+    def reopen(self) -> None:
+        """Subscribe again from scratch (e.g. after signing in to another environment)."""
+        if self.timeframe is not None and self.candle_symbol:
+            self.open(self.candle_symbol, self.timeframe, self.title)
+
+    # ------------------------------------------------------------------ history
+    def load_older(self) -> None:
+        """Ask for the timeframe's default span again, before the oldest loaded candle."""
+        series, tf = self.series, self.timeframe
+        if series is None or tf is None or self.exhausted or series.loading or not series.loaded:
+            return
+        new_from = tf.history_start_ms(int(series.requested_from_ms))
+        self._first_before_older = int(series.times[0]) if len(series) else None
+        if series.load_older(new_from):
+            log.info(
+                "Loading older %s history (from %s)",
+                self.title,
+                time.strftime("%Y-%m-%d", time.gmtime(new_from / 1000)),
+            )
+        else:
+            self.exhausted = True
+        self._report()
+
+    # ------------------------------------------------------------------ readiness
+    def readiness(self) -> str | None:
+        """None once the chart shows history and a live candle has ticked (smoke test)."""
+        series = self.series
+        if series is None:
+            return "no chart symbol loaded"
+        if not series.loaded or len(self._chart.data) < 2:
+            return f"waiting for {self.title} history"
+        if self.live_updates == 0:
+            return f"waiting for a live {self.title} candle"
+        return None
+
+    # ------------------------------------------------------------------ series callbacks
+    def _on_reset(self) -> None:
+        s = self.series
+        if s is None:
+            return
+        self._chart.set_candles(s.times, s.opens, s.highs, s.lows, s.closes, s.volumes)
+        self._report()
+
+    def _on_update(self, i: int, is_new: bool) -> None:
+        s = self.series
+        if s is None:
+            return
+        self._chart.upsert(
+            int(s.times[i]),
+            float(s.opens[i]),
+            float(s.highs[i]),
+            float(s.lows[i]),
+            float(s.closes[i]),
+            float(s.volumes[i]),
+        )
+        if i == len(s) - 1:
+            self.live_updates += 1
+
+    def _on_loading(self, loading: bool) -> None:
+        s = self.series
+        if not loading and s is not None and self._first_before_older is not None:
+            oldest = int(s.times[0]) if len(s) else None
+            if oldest is None or oldest >= self._first_before_older:
+                self.exhausted = True  # the merged snapshot added nothing older
+            self._first_before_older = None
+        self.loading_changed.emit(loading)
+        self._report()
+
+    def _report(self) -> None:
+        s = self.series
+        if s is None:
+            text = ""
+        elif not s.loaded:
+            text = f"Loading {self.title} history…"
+        elif s.loading:
+            text = f"Loading older {self.title} history…"
+        else:
+            text = f"{self.title} · {len(s):,} candles"
+            if self.exhausted:
+                text += " · no older history available"
+        self.status_changed.emit(text)
