@@ -1,4 +1,4 @@
-"""The freedesktop.org desktop entry (``tastydesk.desktop``), rendered from the app metadata."""
+"""The freedesktop.org desktop entry (``<app id>.desktop``), rendered from the app metadata."""
 
 from __future__ import annotations
 
@@ -11,16 +11,13 @@ def _escape(value: str) -> str:
 
 
 def file_name(meta: AppMetadata) -> str:
-    """The desktop file's name; it matches the icon name and the executable."""
-    return f"{meta.executable}.desktop"
+    """The desktop file's name: the reverse-DNS app id, which the app also declares with
+    ``QGuiApplication.setDesktopFileName`` (Wayland app id), so shells match its windows to it."""
+    return f"{meta.app_id}.desktop"
 
 
 def render(meta: AppMetadata, exec_command: str | None = None) -> str:
-    """The desktop entry text; ``exec_command`` defaults to the command on ``PATH``.
-
-    Shells match the running window to this entry by its file name: the app should call
-    ``QGuiApplication.setDesktopFileName("<executable>")`` (the Wayland app id).
-    """
+    """The desktop entry text; ``exec_command`` defaults to the command on ``PATH``."""
     lines = [
         "[Desktop Entry]",
         "Type=Application",

@@ -29,7 +29,14 @@ def test_entry_launches_the_installed_command_with_the_themed_icon() -> None:
     assert entry["Icon"] == "tastydesk"  # /usr/share/icons/hicolor/<size>/apps/tastydesk.png
     assert entry["Terminal"] == "false"
     assert entry["Categories"] == "Office;Finance;"
-    assert desktop_entry.file_name(meta) == "tastydesk.desktop"
+    assert desktop_entry.file_name(meta) == "io.github.tastydesk.TastyDesk.desktop"
+
+
+def test_entry_file_is_named_as_the_app_declares_itself_to_the_desktop() -> None:
+    """The app calls setDesktopFileName(<id>); window-to-entry matching needs the same name."""
+    app_source = (Path(__file__).resolve().parents[2] / "desktop" / "app.py").read_text(encoding="utf-8")
+    name = desktop_entry.file_name(metadata.load()).removesuffix(".desktop")
+    assert f'setDesktopFileName("{name}")' in app_source
 
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="needs desktop-file-utils")

@@ -50,7 +50,7 @@ def test_deb_puts_files_in_the_standard_places(linux_build: dict) -> None:
     paths = {name: kind for kind, name in deb_contents(linux_build["deb"])}
     assert paths["/opt/tastydesk/tastydesk"] == "-"
     assert paths["/usr/bin/tastydesk"] == "-"
-    assert paths["/usr/share/applications/tastydesk.desktop"] == "-"
+    assert paths["/usr/share/applications/io.github.tastydesk.TastyDesk.desktop"] == "-"
     for size in (16, 32, 48, 128, 256, 512):
         assert f"/usr/share/icons/hicolor/{size}x{size}/apps/tastydesk.png" in paths
     assert "/usr/share/icons/hicolor/scalable/apps/tastydesk.svg" in paths
@@ -91,7 +91,7 @@ def test_deb_installs_runs_and_uninstalls_without_leftovers(
     try:
         assert _installed()
         validate = subprocess.run(
-            ["desktop-file-validate", "/usr/share/applications/tastydesk.desktop"],
+            ["desktop-file-validate", "/usr/share/applications/io.github.tastydesk.TastyDesk.desktop"],
             capture_output=True,
             text=True,
         )
@@ -135,7 +135,9 @@ def test_appdir_squashfs_image_runs(linux_build: dict, source_smoke, tmp_path: P
         pytest.skip("needs mksquashfs (apt squashfs-tools)")
     appdir = Path(linux_build["appdir"])
     assert (appdir / "AppRun").stat().st_mode & 0o111
-    assert (appdir / "tastydesk.desktop").is_file() and (appdir / ".DirIcon").resolve().is_file()
+    assert (appdir / "io.github.tastydesk.TastyDesk.desktop").is_file() and (
+        appdir / ".DirIcon"
+    ).resolve().is_file()
     extracted = tmp_path / "squashfs-root"
     subprocess.run(["unsquashfs", "-q", "-n", "-d", str(extracted), linux_build["squashfs"]], check=True)
     version = run([str(extracted / "AppRun"), "--version"], tmp_path / "home", timeout=60)
