@@ -43,7 +43,7 @@ def bind_activity_panel(ctx: UiContext) -> QWidget:
     def ready() -> str | None:
         if not panel.account:
             return "no account selected"
-        return None if panel.loads_completed else "transactions not loaded"
+        return None if panel.loaded_account == panel.account else "transactions not loaded"
 
     ctx.readiness.add("activity", ready)
     return panel

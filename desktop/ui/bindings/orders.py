@@ -50,7 +50,12 @@ def bind_orders_panel(ctx: UiContext) -> QWidget:
 
     panel = OrdersPanel(cancel, replace)
     portfolio.orders_changed.connect(panel.set_orders)
-    portfolio.account_changed.connect(lambda *_: panel.set_orders(portfolio.todays_orders))
+
+    def account_changed(*_: object) -> None:
+        panel.set_orders([])
+        panel.loaded = False  # until the new account's orders arrive
+
+    portfolio.account_changed.connect(account_changed)
     ctx.account.changed.connect(lambda *_: panel.set_read_only(ctx.account.read_only))
 
     def ready() -> str | None:

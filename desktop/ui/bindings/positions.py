@@ -17,7 +17,7 @@ from desktop.ui.table import RefreshTimer
 log = logging.getLogger(__name__)
 
 
-def position_line(position: Any, values: Any) -> PositionLine:
+def position_line(position: Any, values: Any, live: bool = True) -> PositionLine:
     return PositionLine(
         key=position.symbol,
         group=position.underlying_symbol or position.symbol,
@@ -35,6 +35,7 @@ def position_line(position: Any, values: Any) -> PositionLine:
         beta_delta=values.beta_weighted_delta,
         dte=values.dte,
         multiplier=position.multiplier,
+        live=live,
     )
 
 
@@ -71,11 +72,22 @@ def bind_positions_panel(ctx: UiContext) -> QWidget:
 
     panel = PositionsPanel(ctx.bus.select, close)
 
+    hub = ctx.hub
+
+    def is_live(position: Any) -> bool:
+        s = portfolio.quotes.streamer_symbol(position.symbol)
+        return bool(s) and (hub.latest("Quote", s) is not None or hub.latest("Trade", s) is not None)
+
     def rebuild(*_: object) -> None:
-        lines = [position_line(p, portfolio.values(p)) for p in portfolio.positions]
+        lines = [position_line(p, portfolio.values(p), is_live(p)) for p in portfolio.positions]
         panel.set_lines(lines)
 
-    dirty: set[Hashable] = ctx.hub.register_view(panel) if ctx.hub is not None else set()
+    def account_changed(*_: object) -> None:
+        panel.set_lines([])
+        panel.loaded = False  # until the new account's positions arrive
+
+    # registered under the portfolio's key: only the symbols the positions subscribed to
+    dirty: set[Hashable] = hub.register_view(portfolio)
 
     def drain() -> set[Hashable]:
         if not dirty:
@@ -87,7 +99,7 @@ def bind_positions_panel(ctx: UiContext) -> QWidget:
     RefreshTimer(drain, lambda _changed: rebuild(), parent=panel).start()
     portfolio.positions_changed.connect(rebuild)
     portfolio.metrics_changed.connect(rebuild)
-    portfolio.account_changed.connect(lambda *_: panel.set_lines([]))
+    portfolio.account_changed.connect(account_changed)
     ctx.account.changed.connect(lambda *_: setattr(panel, "read_only", ctx.account.read_only))
 
     def ready() -> str | None:
@@ -96,7 +108,7 @@ def bind_positions_panel(ctx: UiContext) -> QWidget:
         lines = panel.lines()
         if not lines:
             return None  # an account without positions is loaded too
-        unmarked = [ln.symbol.strip() for ln in lines if ln.mark is None]
+        unmarked = [ln.symbol.strip() for ln in lines if ln.mark is None or not ln.live]
         if unmarked:
             return f"no live mark yet for {', '.join(unmarked[:3])}"
         if all(ln.delta is None for ln in lines):

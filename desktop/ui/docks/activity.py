@@ -200,6 +200,8 @@ class ActivityPanel(QWidget):
         self.loader.finished.connect(self._finished)
         self.loader.failed.connect(self._failed)
         self.loads_completed = 0
+        self.loaded_account = ""  # the account whose transactions the table shows
+        self._loading_account = ""
 
     # ---- loading -----------------------------------------------------------------------
     def set_account(self, account_number: str) -> None:
@@ -223,6 +225,8 @@ class ActivityPanel(QWidget):
         start, end = self.date_range()
         self.progress.show()
         self.status.setText("Loading…")
+        self.status.setProperty("tone", "")
+        self._loading_account = self.account
         self.loader.start(self.account, start, end, self.types())
 
     def reload_if_showing_today(self) -> None:
@@ -234,6 +238,7 @@ class ActivityPanel(QWidget):
     def _finished(self, count: int) -> None:
         self.progress.hide()
         self.loads_completed += 1
+        self.loaded_account = self._loading_account
         self.status.setText(f"{count} transaction{'s' if count != 1 else ''}")
         total = sum((t.fees for t in self.loader.loaded), Decimal(0))
         self.fees.setText(f"Total fees: {fmt.money(total)}")

@@ -44,6 +44,7 @@ class PositionLine:
     beta_delta: float | None  # SPY-equivalent shares
     dte: int | None
     multiplier: Decimal = Decimal(1)
+    live: bool = True  # the mark comes from the live feed (False: the last REST mark/close)
     count: int = 1
 
 
@@ -118,7 +119,16 @@ POSITION_COLUMNS: list[Column[PositionLine]] = [
         RIGHT,
         width=75,
     ),
-    Column("mark", "Mark", "Live mark: the bid/ask midpoint", lambda p: p.mark, fmt.price, RIGHT, width=75),
+    Column(
+        "mark",
+        "Mark",
+        "Live mark: the bid/ask midpoint (grey while only the last close is known)",
+        lambda p: p.mark,
+        fmt.price,
+        RIGHT,
+        lambda p, _v: None if p.live else "muted",
+        width=75,
+    ),
     Column(
         "open_pl",
         "Open P/L",
