@@ -73,6 +73,7 @@ class CandleChart(pg.GraphicsLayoutWidget):
         price_bottom = IndexTimeAxis(local)
         price_bottom.setStyle(showValues=False, tickLength=0)
         price_bottom.setHeight(1)
+        self._price_bottom = price_bottom
         self.price_plot = self.addPlot(
             row=0, col=0, viewBox=self.price_vb, axisItems={"right": self.price_axis, "bottom": price_bottom}
         )
@@ -139,6 +140,7 @@ class CandleChart(pg.GraphicsLayoutWidget):
             for name in ("right", "bottom"):
                 plot.getAxis(name).setPen(pg.mkPen(s.grid))
                 plot.getAxis(name).setTextPen(pg.mkPen(s.foreground))
+        self._price_bottom.setTickPen(pg.mkPen(None))  # only the separator line, no tick dots
         self.crosshair.set_style(s)
         self.orders.set_style(s)
         self.fills.set_style(s)
