@@ -1,0 +1,377 @@
+"""Candles of any period for one instrument: history (pure function of the seed) then live.
+
+Minute rows before the live start come from ``paths`` (masked to the instrument's trading
+hours and scaled by its ratio); from the live start on they come from ``live``. Sub-minute
+history splits each minute deterministically (open -> high -> low -> close, or with low and
+high swapped), so a 15 s chart aggregates back to exactly the 1 m one. Daily bars use the
+regular session for OHLC and the whole day for volume (the US-equity convention); days older
+than the intraday window come from the fast daily walk.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from desktop.core.candles import CandlePeriod, align_time
+
+from . import hours as H
+from .instruments import Instrument
+from .live import LiveWalk
+from .paths import PathEngine, rng
+
+INTRADAY_DAYS = 200  # minute history depth (calendar days)
+DAILY_DAYS = 2 * 366  # daily history depth
+SUBMINUTE_DAYS = 3  # second-resolution history depth
+MAX_CANDLES = 50_000  # most candles one call returns (the newest)
+YEAR_MS = 365.0 * 86_400_000
+
+
+@dataclass(slots=True)
+class Candle:
+    """One OHLCV candle (floats; ``volume``/``vwap`` NaN for indices)."""
+
+    time: int
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+    vwap: float
+    count: int = 0
+    imp_volatility: float = math.nan
+    open_interest: float = math.nan
+    bid_volume: float = math.nan
+    ask_volume: float = math.nan
+
+
+Rows = tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]  # t o h l c v rth
+
+
+def _empty() -> Rows:
+    z = np.zeros(0)
+    return (np.zeros(0, dtype=np.int64), z, z, z, z, z, np.zeros(0, dtype=bool))
+
+
+def _concat(parts: list[Rows]) -> Rows:
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return _empty()
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(7))  # type: ignore[return-value]
+
+
+class CandleSource:
+    """Builds candle series for instruments that follow a core path."""
+
+    def __init__(self, paths: PathEngine, live: LiveWalk, adv: dict[str, float]) -> None:
+        self.paths = paths
+        self.live = live
+        self.adv = adv
+        self._lock = threading.Lock()
+        self._daily: dict[tuple[str, bool], tuple[date, list[Candle]]] = {}
+
+    # -- scaling --------------------------------------------------------------------------------
+
+    def _scale(self, inst: Instrument, t: np.ndarray) -> np.ndarray | float:
+        if inst.kind == "Future" and inst.expires_ms:
+            carry = self.paths.universe.futures[inst.product_code].carry_rate
+            return inst.ratio * np.exp(carry * np.maximum(inst.expires_ms - t, 0) / YEAR_MS)
+        return inst.ratio
+
+    def volume_of(self, inst: Instrument) -> float:
+        return self.adv.get(inst.symbol, self.adv.get(inst.product_code, 0.0))
+
+    # -- minute rows ----------------------------------------------------------------------------
+
+    def history_minutes(self, inst: Instrument, day: date) -> Rows:
+        """The instrument's historical minute rows of ET date ``day`` (before the live start)."""
+        bars = self.paths.minutes(inst.path, day)
+        if bars is None:
+            return _empty()
+        own = H.active_index(inst.hours, day)
+        if len(own) == 0:
+            return _empty()
+        own_t = H.midnight_ms(day) + own.astype(np.int64) * H.MINUTE_MS
+        keep = np.isin(bars.time, own_t)
+        keep &= bars.time < self.live.start_ms
+        if not keep.any():
+            return _empty()
+        t = bars.time[keep]
+        rth = H.regular_mask(inst.hours, day)[np.isin(own_t, t)]
+        s = self._scale(inst, t)
+        vol = bars.vol_units[keep] * self.volume_of(inst)
+        return (
+            t,
+            bars.open[keep] * s,
+            bars.high[keep] * s,
+            bars.low[keep] * s,
+            bars.close[keep] * s,
+            vol,
+            rth,
+        )
+
+    def live_rows(self, inst: Instrument, from_ms: int, seconds: bool = False) -> Rows:
+        """Live rows (minute or second) of the instrument from ``from_ms``, live one last."""
+        raw = (self.live.second_rows if seconds else self.live.minute_rows)(
+            inst.path, max(from_ms, self.live.start_ms)
+        )
+        if not raw:
+            return _empty()
+        arr = np.asarray([r[1:] for r in raw], dtype=float)
+        t = np.asarray([r[0] for r in raw], dtype=np.int64)
+        if self.live.always_open:
+            keep = np.ones(len(t), dtype=bool)
+            rth = keep
+        else:
+            keep, rth = H.masks_for_times(inst.hours, t)
+            rth = rth[keep]
+        if not keep.any():
+            return _empty()
+        t, arr = t[keep], arr[keep]
+        s = self._scale(inst, t)
+        vol = arr[:, 4] * self.volume_of(inst)
+        return (t, arr[:, 0] * s, arr[:, 1] * s, arr[:, 2] * s, arr[:, 3] * s, vol, rth)
+
+    def minute_rows(self, inst: Instrument, from_ms: int, now_ms: int) -> Rows:
+        """Minute rows from ``from_ms`` (clipped to the intraday window) to now."""
+        earliest = H.midnight_ms(H.et_date(now_ms) - timedelta(days=INTRADAY_DAYS))
+        from_ms = max(from_ms, earliest)
+        parts: list[Rows] = []
+        if from_ms < self.live.start_ms:
+            day = H.et_date(from_ms)
+            last = H.et_date(self.live.start_ms)
+            while day <= last:
+                rows = self.history_minutes(inst, day)
+                if len(rows[0]):
+                    parts.append(_cut(rows, from_ms))
+                day += timedelta(days=1)
+        parts.append(self.live_rows(inst, from_ms))
+        return _concat(parts)
+
+    def second_rows(self, inst: Instrument, from_ms: int, now_ms: int) -> Rows:
+        """One-second rows: split history minutes, then the recorded live seconds."""
+        earliest = now_ms - SUBMINUTE_DAYS * H.DAY_MS
+        from_ms = max(from_ms, earliest)
+        parts: list[Rows] = []
+        if from_ms < self.live.start_ms:
+            minutes = self.minute_rows(inst, from_ms - H.MINUTE_MS, self.live.start_ms)
+            parts.append(_cut(split_minutes(minutes), from_ms))
+        live_minutes = _cut(self.live_rows(inst, from_ms), self.live.start_ms)
+        kept_from = self.live.second_rows(inst.path, 0)
+        first_second = kept_from[0][0] if kept_from else now_ms
+        if len(live_minutes[0]) and live_minutes[0][0] < first_second:  # seconds no longer kept
+            older = _cut(live_minutes, 0)
+            mask = older[0] + H.MINUTE_MS <= first_second
+            parts.append(split_minutes(tuple(a[mask] for a in older)))  # type: ignore[arg-type]
+        parts.append(self.live_rows(inst, max(from_ms, first_second), seconds=True))
+        return _concat(parts)
+
+    # -- candles --------------------------------------------------------------------------------
+
+    def candles(
+        self, inst: Instrument, period: CandlePeriod, rth_only: bool, from_ms: int, now_ms: int
+    ) -> list[Candle]:
+        """Ascending candles of ``period`` from ``from_ms`` (aligned) to now, the live one last."""
+        if period.unit in ("s", "m", "h"):
+            step = period.ms or 60_000
+            start = from_ms - from_ms % step
+            if step < 60_000:
+                rows = self.second_rows(inst, start, now_ms)
+            else:
+                rows = self.minute_rows(inst, start, now_ms)
+            if rth_only:
+                rows = tuple(a[rows[6]] for a in rows)  # type: ignore[assignment]
+            keys = rows[0] - rows[0] % step
+            out = aggregate(rows, keys, rth_ohlc=False)
+        else:
+            out = self.period_candles(inst, period, rth_only, from_ms, now_ms)
+        out = [c for c in out if c.time + _span(period) > from_ms]
+        return out[-MAX_CANDLES:]
+
+    def period_candles(
+        self, inst: Instrument, period: CandlePeriod, rth_only: bool, from_ms: int, now_ms: int
+    ) -> list[Candle]:
+        first_day = max(
+            H.et_date(from_ms) - timedelta(days=40), H.et_date(now_ms) - timedelta(days=DAILY_DAYS)
+        )
+        daily = self.daily(inst, first_day, rth_only, now_ms)
+        if period.unit == "d" and period.value == 1:
+            return daily
+        keys = np.asarray([align_time(c.time, period, H.ET) for c in daily], dtype=np.int64)
+        rows = (
+            np.asarray([c.time for c in daily], dtype=np.int64),
+            np.asarray([c.open for c in daily]),
+            np.asarray([c.high for c in daily]),
+            np.asarray([c.low for c in daily]),
+            np.asarray([c.close for c in daily]),
+            np.asarray([c.volume for c in daily]),
+            np.ones(len(daily), dtype=bool),
+        )
+        return aggregate(rows, keys, rth_ohlc=False)
+
+    def session_date(self, inst: Instrument, t: np.ndarray) -> np.ndarray:
+        """ET session date (as midnight ms) of each row; futures sessions start at 18:00."""
+        shift = 6 * 3_600_000 if inst.hours == "futures" else 0
+        if len(t) == 0:
+            return np.zeros(0, dtype=np.int64)
+        which, days = H.day_keys(t, shift)
+        return np.asarray([H.midnight_ms(d) for d in days], dtype=np.int64)[which]
+
+    def daily(self, inst: Instrument, first_day: date, rth_only: bool, now_ms: int) -> list[Candle]:
+        """Daily candles from ``first_day`` to today; finished days are cached per instrument."""
+        shift = 6 * 3_600_000 if inst.hours == "futures" else 0
+        today = H.et_date(now_ms + shift)
+        key = (inst.symbol, rth_only)
+        with self._lock:
+            cached = self._daily.get(key)
+        if cached is None or cached[0] != today:
+            done = self._finished_days(inst, today, rth_only)
+            with self._lock:
+                self._daily[key] = (today, done)
+        else:
+            done = cached[1]
+        today_ms = H.midnight_ms(today)
+        rows = self.minute_rows(inst, today_ms - shift, now_ms)
+        if rth_only:
+            rows = tuple(a[rows[6]] for a in rows)  # type: ignore[assignment]
+        keys = self.session_date(inst, rows[0])
+        current = [c for c in aggregate(rows, keys, rth_ohlc=inst.hours == "equity") if c.time >= today_ms]
+        first_ms = H.midnight_ms(first_day)
+        return [c for c in done if c.time >= first_ms] + current
+
+    def _finished_days(self, inst: Instrument, today: date, rth_only: bool) -> list[Candle]:
+        """Daily candles of the sessions before ``today`` (fast walk before the intraday window)."""
+        first_day = today - timedelta(days=DAILY_DAYS)
+        split = today - timedelta(days=INTRADAY_DAYS)
+        old_days = []
+        d = first_day
+        while d < split:
+            if H.has_session(inst.hours, d):
+                old_days.append(d)
+            d += timedelta(days=1)
+        out: list[Candle] = []
+        index = inst.kind == "Index"
+        if old_days:
+            fast = self.paths.daily_fast(inst.path, old_days)
+            adv = self.volume_of(inst)
+            noise = np.exp(
+                0.3 * rng(self.paths.seed, "dailyvolume", inst.symbol).standard_normal(len(old_days))
+            )
+            t = np.asarray([H.midnight_ms(day) for day in old_days], dtype=np.int64)
+            s = np.broadcast_to(self._scale(inst, t), t.shape)
+            for i in range(len(old_days)):
+                o, h, lo, c = (float(fast[k][i] * s[i]) for k in ("open", "high", "low", "close"))
+                vol = math.nan if index else adv * float(noise[i])
+                out.append(Candle(int(t[i]), o, h, lo, c, vol, math.nan if index else (h + lo + c) / 3, 1))
+        shift = 6 * 3_600_000 if inst.hours == "futures" else 0
+        split_ms = H.midnight_ms(split)
+        rows = self.minute_rows_between(inst, split_ms - shift, H.midnight_ms(today) - shift)
+        if rth_only:
+            rows = tuple(a[rows[6]] for a in rows)  # type: ignore[assignment]
+        keys = self.session_date(inst, rows[0])
+        out += [c for c in aggregate(rows, keys, rth_ohlc=inst.hours == "equity") if c.time >= split_ms]
+        return out
+
+    def minute_rows_between(self, inst: Instrument, from_ms: int, to_ms: int) -> Rows:
+        """Minute rows with ``from_ms <= time < to_ms`` (history and live)."""
+        rows = self.minute_rows(inst, from_ms, to_ms)
+        k = int(np.searchsorted(rows[0], to_ms, side="left"))
+        return tuple(a[:k] for a in rows)  # type: ignore[return-value]
+
+
+def _span(period: CandlePeriod) -> int:
+    return period.ms or 31 * H.DAY_MS
+
+
+def _cut(rows: Rows, from_ms: int) -> Rows:
+    if not len(rows[0]) or rows[0][0] >= from_ms:
+        return rows
+    k = int(np.searchsorted(rows[0], from_ms, side="left"))
+    return tuple(a[k:] for a in rows)  # type: ignore[return-value]
+
+
+def split_minutes(rows: Rows) -> Rows:
+    """One-second rows from minute rows: O -> H -> L -> C (or O -> L -> H -> C) piecewise linear."""
+    t, o, h, lo, c, v, rth = rows
+    n = len(t)
+    if n == 0:
+        return _empty()
+    seed = (t // 60_000).astype(np.uint64) * np.uint64(2654435761) % np.uint64(2**32)
+    a = 5 + (seed % np.uint64(24)).astype(int)  # first extreme at 5..28 s
+    b = 32 + ((seed // np.uint64(24)) % np.uint64(24)).astype(int)  # second extreme at 32..55 s
+    high_first = (seed % np.uint64(2)) == 0
+    grid = np.arange(61, dtype=float)
+    prices = np.empty((n, 61))
+    for i in range(n):
+        first, second = (h[i], lo[i]) if high_first[i] else (lo[i], h[i])
+        prices[i] = np.interp(grid, (0.0, float(a[i]), float(b[i]), 60.0), (o[i], first, second, c[i]))
+    so, sc = prices[:, :-1], prices[:, 1:]
+    st = (t[:, None] + np.arange(60, dtype=np.int64)[None, :] * 1000).ravel()
+    sv = np.repeat(v / 60.0, 60)
+    return (
+        st,
+        so.ravel(),
+        np.maximum(so, sc).ravel(),
+        np.minimum(so, sc).ravel(),
+        sc.ravel(),
+        sv,
+        np.repeat(rth, 60),
+    )
+
+
+def aggregate(rows: Rows, keys: np.ndarray, rth_ohlc: bool) -> list[Candle]:
+    """Group rows by ``keys`` (ascending) into candles; with ``rth_ohlc`` the regular rows set
+    OHLC (when a group has any) and all rows count toward volume."""
+    t, o, h, lo, c, v, rth = rows
+    if len(t) == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], len(t)]
+    if rth_ohlc and rth.any() and not rth.all():
+        return _aggregate_rth(rows, keys, starts, ends)
+    opens, closes = o[starts], c[ends - 1]
+    highs = np.maximum.reduceat(h, starts)
+    lows = np.minimum.reduceat(lo, starts)
+    vols = np.add.reduceat(v, starts)
+    turnover = np.add.reduceat((h + lo + c) / 3.0 * v, starts)
+    with np.errstate(all="ignore"):
+        vwaps = np.where(vols > 0, turnover / vols, np.nan)
+    counts = ends - starts
+    return [
+        Candle(int(k), float(a), float(b), float(d), float(e), float(f), float(g), int(n))
+        for k, a, b, d, e, f, g, n in zip(
+            keys[starts].tolist(),
+            opens.tolist(),
+            highs.tolist(),
+            lows.tolist(),
+            closes.tolist(),
+            vols.tolist(),
+            vwaps.tolist(),
+            counts.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _aggregate_rth(rows: Rows, keys: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[Candle]:
+    _, o, h, lo, c, v, rth = rows
+    typical = (h + lo + c) / 3.0
+    out: list[Candle] = []
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        sel = slice(s, e)
+        mask = rth[sel]
+        if mask.any():
+            idx = np.flatnonzero(mask) + s
+            oo, hh, ll, cc = o[idx[0]], h[idx].max(), lo[idx].min(), c[idx[-1]]
+        else:
+            oo, hh, ll, cc = o[s], h[sel].max(), lo[sel].min(), c[e - 1]
+        vol = float(v[sel].sum())
+        vwap = float((typical[sel] * v[sel]).sum() / vol) if vol > 0 else math.nan
+        out.append(Candle(int(keys[s]), float(oo), float(hh), float(ll), float(cc), vol, vwap, e - s))
+    return out

@@ -1,0 +1,483 @@
+"""The market model facade: one price truth for REST, matching and DXLink.
+
+``MarketModel`` ticks every ``TICK_S`` seconds on the exchange's loop: core paths move
+(``live``), tickers requote, and the tick counter advances. Option chains are repriced lazily,
+once per tick, the first time anything asks for one of their options. Reads are cheap and
+never block; ``candles`` may take tens of milliseconds for long ranges the first time and is
+thread-safe, so callers may run it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable, Iterator, Set
+from datetime import timedelta
+
+import numpy as np
+
+from desktop.core.candles import CandlePeriod, parse_period
+
+from . import hours as H
+from .candles import Candle, CandleSource, aggregate
+from .chains import OptionChain
+from .events import day_id_of, exchange_code, option_event, profile_event, ticker_event
+from .instruments import Instrument
+from .live import LiveWalk
+from .options import ChainPricer, SurfaceParams
+from .paths import PathEngine, rng
+from .quotes import DayStats, Ticker
+from .registry import Registry
+from .universe import ADV, RISK_FREE_RATE, UNIVERSE, Universe
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.1
+_REQUOTE_P = {5: 0.9, 4: 0.7, 3: 0.5}
+_TRADE_P = {5: 0.6, 4: 0.4, 3: 0.25}
+
+
+class ChangeSet(Set[str]):
+    """Streamer symbols whose values changed: the moved underlyings and all their options."""
+
+    def __init__(self, model: MarketModel, underlyings: frozenset[str]) -> None:
+        self._model = model
+        self.underlyings = underlyings
+
+    def __contains__(self, symbol: object) -> bool:
+        if symbol in self.underlyings:
+            return True
+        under = self._model.registry.option_under.get(symbol)  # type: ignore[arg-type]
+        return under is not None and under in self.underlyings
+
+    def __len__(self) -> int:
+        counts = self._model.option_counts()
+        return len(self.underlyings) + sum(counts.get(u, 0) for u in self.underlyings)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.underlyings
+        for sym, under in list(self._model.registry.option_under.items()):
+            if under in self.underlyings:
+                yield sym
+
+
+class MarketModel:
+    """Prices, quotes, greeks and candles of every listed instrument (see the module doc)."""
+
+    def __init__(
+        self, seed: int, sessions: str, clock_ms: Callable[[], int], universe: Universe = UNIVERSE
+    ) -> None:
+        now_ms = int(clock_ms())
+        self.clock_ms = clock_ms
+        self.seed = seed
+        self.universe = universe
+        self.sessions = sessions
+        self.paths = PathEngine(seed, universe)
+        self.live = LiveWalk(seed, universe, self.paths, now_ms, sessions)
+        self.source = CandleSource(self.paths, self.live, ADV)
+        self.registry = Registry(universe, now_ms)
+        self.tick = 0
+        self.now_ms = now_ms
+        self._rng = rng(seed, "quotes")
+        self.tickers: dict[str, Ticker] = {}
+        self._changed: dict[str, int] = {}
+        self.pricers: dict[str, ChainPricer] = {}
+        self._option_counts: dict[str, int] = {}
+        self._counts_version = -1
+        self._tick_event = asyncio.Event() if _has_loop() else None
+        self._task: asyncio.Task[None] | None = None
+        for inst in list(self.registry.by_streamer.values()):
+            self._add_ticker(inst, now_ms)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start ticking on the running loop."""
+        if self._tick_event is None:
+            self._tick_event = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="market-ticks")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def _run(self) -> None:
+        from time import time_ns
+
+        last = time_ns() / 1e9
+        while True:
+            await asyncio.sleep(TICK_S)
+            now = time_ns() / 1e9
+            try:
+                self.step(int(self.clock_ms()), min(now - last, 5.0))
+            except Exception:
+                log.exception("market tick failed; continuing")
+            last = now
+
+    # -- the tick -----------------------------------------------------------------------------
+
+    def step(self, now_ms: int, dt_s: float) -> None:
+        """Advance the model to ``now_ms`` (``dt_s`` seconds of movement)."""
+        if H.et_date(now_ms) != self.registry.listed_on:
+            for inst in self.registry.new_day(now_ms):
+                self._add_ticker(inst, now_ms)
+            self.pricers.clear()
+        moved = set(self.live.step(now_ms, max(dt_s, 0.0)))
+        self.now_ms = now_ms
+        self.tick += 1
+        draws = self._rng.random((len(self.tickers), 5))
+        for k, t in enumerate(self.tickers.values()):
+            inst = t.inst
+            if inst.path not in moved and not self.live.frozen:
+                continue
+            if not self.live.always_open and not H.is_open(inst.hours, now_ms):
+                continue
+            u = draws[k]
+            liquidity = min(inst.liquidity, 5)
+            if inst.path in moved and u[0] > _REQUOTE_P.get(liquidity, 0.4):
+                continue
+            price = self.live.level(inst.path) * self._scale(inst, now_ms)
+            day_ms = self._session_midnight(inst, now_ms)
+            units = self.live.cumulative_volume(inst.path)
+            if day_id_of(day_ms) != t.day.day_id:
+                t.roll_day(day_id_of(day_ms), price, units)
+            t.requote(price, u[1], u[2], u[3], now_ms, self.tick, u[4] < _TRADE_P.get(liquidity, 0.2))
+            t.day.volume = t.base_volume + (units - t.units_start) * self.source.volume_of(inst)
+            self._changed[inst.streamer_symbol] = self.tick
+        if self._tick_event is not None:
+            self._tick_event.set()
+            self._tick_event = asyncio.Event()
+
+    async def wait_tick(self, after: int) -> int:
+        """Wait until the tick counter passes ``after``; returns the counter (wrap in a timeout)."""
+        while self.tick <= after:
+            event = self._tick_event
+            if event is None:
+                await asyncio.sleep(TICK_S)
+            else:
+                await event.wait()
+        return self.tick
+
+    def changed_since(self, tick: int | None) -> tuple[int, ChangeSet | None]:
+        """(current tick, what changed after ``tick``); ``None`` = everything (first call)."""
+        if tick is None or tick < self.tick - 600:
+            return self.tick, None
+        changed = frozenset(s for s, t in self._changed.items() if t > tick)
+        return self.tick, ChangeSet(self, changed)
+
+    def option_counts(self) -> dict[str, int]:
+        version = sum(c.version for c in self.registry.chains.values()) + len(self.registry.chains)
+        if version != self._counts_version:
+            counts: dict[str, int] = {}
+            for under in self.registry.option_under.values():
+                counts[under] = counts.get(under, 0) + 1
+            self._option_counts, self._counts_version = counts, version
+        return self._option_counts
+
+    # -- prices -------------------------------------------------------------------------------
+
+    def _scale(self, inst: Instrument, now_ms: int) -> float:
+        if inst.kind == "Future":
+            carry = self.universe.futures[inst.product_code].carry_rate
+            return inst.ratio * math.exp(carry * max(inst.expires_ms - now_ms, 0) / (365.0 * 86_400_000))
+        return inst.ratio
+
+    def _session_midnight(self, inst: Instrument, now_ms: int) -> int:
+        shift = 6 * 3_600_000 if inst.hours == "futures" else 0
+        return H.midnight_ms(H.et_date(now_ms + shift))
+
+    def _add_ticker(self, inst: Instrument, now_ms: int) -> None:
+        if inst.is_option or inst.streamer_symbol in self.tickers:
+            return
+        day_ms = self._session_midnight(inst, now_ms)
+        day = H.et_date(day_ms + 3_600_000)
+        first = day - timedelta(days=10)
+        rows = self.source.minute_rows(inst, H.midnight_ms(first) - 6 * 3_600_000, now_ms)
+        keys = self.source.session_date(inst, rows[0])
+        days = aggregate(rows, keys, rth_ohlc=inst.hours == "equity")
+        price = self.live.level(inst.path) * self._scale(inst, now_ms)
+        today = days[-1] if days and days[-1].time == day_ms else None
+        prev = [c for c in days if c.time < day_ms]
+        prev_close = prev[-1].close if prev else price
+        prev_id = day_id_of(prev[-1].time) if prev else day_id_of(day_ms) - 1
+        if today is None:
+            stats = DayStats(
+                day_id_of(day_ms),
+                price,
+                price,
+                price,
+                0.0,
+                prev_id,
+                prev_close,
+                prev[-1].volume if prev else 0.0,
+            )
+        else:
+            stats = DayStats(
+                day_id_of(day_ms),
+                today.open,
+                max(today.high, price),
+                min(today.low, price),
+                today.volume,
+                prev_id,
+                prev_close,
+                prev[-1].volume if prev else 0.0,
+            )
+        t = Ticker(inst, price, stats)
+        t.base_volume = today.volume if today else 0.0
+        t.units_start = self.live.cumulative_volume(inst.path)
+        u = self._rng.random(4)
+        t.requote(price, u[0], u[1], u[2], now_ms, self.tick, True)
+        if today is not None:
+            t.last, t.day.high, t.day.low = (
+                _round_like(today.close, t),
+                max(today.high, t.day.high),
+                min(today.low, t.day.low),
+            )
+        self.tickers[inst.streamer_symbol] = t
+
+    def ticker(self, streamer_symbol: str) -> Ticker | None:
+        return self.tickers.get(streamer_symbol)
+
+    def price_of(self, streamer_symbol: str) -> float:
+        t = self.tickers.get(streamer_symbol)
+        return t.price if t is not None else math.nan
+
+    def vol_of(self, core: str) -> float:
+        return self.universe.cores[core].vol
+
+    def iv_scale(self, underlying_path: str) -> float:
+        vix = self.live.level("VIX") if "VIX" in self.live.cores else 17.0
+        corr = max(0.0, self.universe.cores[underlying_path].corr)
+        return max(0.5, min(3.0, (vix / self.universe.cores["VIX"].ref_price) ** (0.8 * corr)))
+
+    # -- chains -------------------------------------------------------------------------------
+
+    def chain(self, underlying: str) -> OptionChain | None:
+        """The option chain of a REST underlying (``SPY``, ``SPX``, ``/ES``)."""
+        return self.registry.chain(underlying, self.now_ms, self.price_of, self.vol_of)
+
+    def pricer(self, underlying: str) -> ChainPricer | None:
+        """The chain's pricer, repriced for the current tick."""
+        chain = self.chain(underlying)
+        if chain is None:
+            return None
+        p = self.pricers.get(underlying)
+        if p is None or p.chain is not chain:
+            p = ChainPricer(chain, self._surface(underlying, chain), self.seed)
+            self.pricers[underlying] = p
+        if p.tick != self.tick or p.version != chain.version:
+            prices, prevs = [], []
+            for s in chain.under_streamers:
+                t = self.tickers.get(s)
+                prices.append(t.mark if t is not None else math.nan)
+                prevs.append(t.day.prev_close if t is not None else math.nan)
+            path = self._path_of_chain(underlying)
+            p.reprice(prices, prevs, self.now_ms, self.iv_scale(path), self.tick)
+        return p
+
+    def _path_of_chain(self, underlying: str) -> str:
+        if underlying.startswith("/"):
+            return self.universe.futures[underlying[1:]].path
+        return self.universe.underlyings[underlying].path
+
+    def _surface(self, underlying: str, chain: OptionChain) -> SurfaceParams:
+        if underlying.startswith("/"):
+            product = self.universe.futures[underlying[1:]]
+            core = self.universe.cores[product.path]
+            return SurfaceParams(core.vol * 1.1, -0.2, RISK_FREE_RATE, 0.0, 4)
+        u = self.universe.underlyings[underlying]
+        core = self.universe.cores[u.path]
+        return SurfaceParams(core.vol * u.iv_premium, u.skew, RISK_FREE_RATE, u.dividend_yield, u.liquidity)
+
+    # -- public reads -------------------------------------------------------------------------
+
+    def resolve(self, streamer_symbol: str) -> Instrument | None:
+        """The instrument a DXLink symbol names, or None (unknown: DXLink stays silent)."""
+        inst = self.registry.by_streamer.get(streamer_symbol)
+        if inst is not None:
+            return inst
+        under = self.registry.option_under.get(streamer_symbol)
+        if under is not None or streamer_symbol.startswith("."):
+            return self.registry.resolve_option_streamer(streamer_symbol, self.chain, self.now_ms)
+        return None
+
+    def resolve_rest(self, symbol: str) -> Instrument | None:
+        """The instrument a REST symbol names (equity, OCC, /ESZ6, ./ESZ6 EW4N6 ..., BTC/USD)."""
+        return self.registry.resolve_rest(symbol, self.chain, self.now_ms)
+
+    def quote(self, inst: Instrument) -> tuple[float, float, float]:
+        """(bid, ask, mark) of any instrument right now (NaN when it has no quote)."""
+        if inst.is_option:
+            p = self.pricer(self.registry.chain_of_option(inst))
+            pos = p.chain.index.get(inst.streamer_symbol) if p is not None else None
+            if p is None or pos is None:
+                return math.nan, math.nan, math.nan
+            return float(p.bid[pos]), float(p.ask[pos]), float((p.bid[pos] + p.ask[pos]) / 2)
+        t = self.tickers.get(inst.streamer_symbol)
+        if t is None:
+            return math.nan, math.nan, math.nan
+        return t.bid, t.ask, t.mark
+
+    def event_fields(self, event_type: str, streamer_symbol: str, now_ms: int) -> dict[str, object] | None:
+        """Field values of one event (Quote, Trade, Summary, Profile, Greeks, TheoPrice) or None."""
+        t = self.tickers.get(streamer_symbol)
+        if t is not None:
+            cached = t.cache.get(event_type)
+            if cached is not None:
+                return cached
+            inst = t.inst
+            profile = self._profile(t) if event_type == "Profile" else None
+            extended = not self.live.always_open and not H.is_regular(inst.hours, now_ms)
+            u = self.universe.underlyings.get(inst.symbol)
+            code = exchange_code(u.listed_market) if u and u.kind == "Equity" else ""
+            values = ticker_event(event_type, t, code, profile, extended)
+            if values is not None:
+                t.cache[event_type] = values
+            return values
+        inst = self.resolve(streamer_symbol)
+        if inst is None or not inst.is_option:
+            return None
+        key = self.registry.chain_of_option(inst)
+        p = self.pricer(key)
+        if p is None:
+            return None
+        pos = p.chain.index.get(streamer_symbol)
+        if pos is None:
+            return None
+        under = self.tickers.get(inst.underlying_streamer)
+        day_id = under.day.day_id if under else day_id_of(H.midnight_ms(H.et_date(now_ms)))
+        profile = profile_event(
+            streamer_symbol, inst.description, math.nan, math.nan, math.nan, math.nan, 0.0, math.nan, 0
+        )
+        return option_event(event_type, p, pos, streamer_symbol, day_id, self.now_ms, profile)
+
+    def _profile(self, t: Ticker) -> dict[str, object]:
+        inst = t.inst
+        levels = self.paths.levels(inst.path)
+        from .paths import EPOCH
+
+        today = (H.et_date(self.now_ms) - EPOCH).days
+        window = np.exp(levels[max(0, today - 365) : today + 1]) * inst.ratio
+        u = self.universe.underlyings.get(inst.symbol)
+        hi = max(float(window.max()) * 1.012, t.day.high)
+        lo = min(float(window.min()) * 0.988, t.day.low)
+        if u is None:
+            return profile_event(
+                inst.streamer_symbol, inst.description, hi, lo, math.nan, math.nan, 0.0, math.nan, 0
+            )
+        div = round(t.price * u.dividend_yield / 4, 2)
+        ex_day = day_id_of(H.midnight_ms(H.et_date(self.now_ms) + timedelta(days=23)))
+        shares = math.nan if u.kind == "Index" else u.shares
+        return profile_event(
+            inst.streamer_symbol, u.description, hi, lo, u.beta, u.eps, div, shares, ex_day if div else 0
+        )
+
+    def candles(
+        self,
+        base_streamer_symbol: str,
+        period: CandlePeriod | str | int,
+        rth_only: bool,
+        from_ms: int,
+        now_ms: int,
+    ) -> list[Candle]:
+        """Candles of ``period`` (CandlePeriod, ``"5m"``, or ms) from ``from_ms``, ascending, live last.
+
+        Day/week/month/year candles are aligned to New York midnight; intraday ones to UTC
+        multiples. History before the live start is a pure function of the seed; at most
+        ``candles.MAX_CANDLES`` (the newest) are returned. ``ValueError`` for an unknown symbol
+        or a non-time period.
+        """
+        p = _period(period)
+        inst = self.resolve(base_streamer_symbol)
+        if inst is None:
+            raise ValueError(f"unknown symbol {base_streamer_symbol!r}")
+        if inst.is_option:
+            return self._option_candles(inst, p, rth_only, from_ms, now_ms)
+        out = self.source.candles(inst, p, rth_only, from_ms, now_ms)
+        if inst.kind == "Index":
+            for c in out:
+                c.volume = c.vwap = math.nan
+        return out
+
+    def _option_candles(
+        self, inst: Instrument, p: CandlePeriod, rth_only: bool, from_ms: int, now_ms: int
+    ) -> list[Candle]:
+        under = self.resolve(inst.underlying_streamer)
+        pricer = self.pricer(self.registry.chain_of_option(inst))
+        if under is None or pricer is None:
+            return []
+        pos = pricer.chain.index[inst.streamer_symbol]
+        base = self.source.candles(under, p, rth_only, max(from_ms, now_ms - 40 * H.DAY_MS), now_ms)
+        if not base:
+            return []
+        idx = np.full(1, pos)
+        out = []
+        scale = self.iv_scale(self.resolve(inst.underlying_streamer).path)  # type: ignore[union-attr]
+        for c in base:
+            when = min(c.time, now_ms)
+            o, h, lo, cl = (
+                float(pricer.prices(np.asarray([x]), when, scale, idx)[0])
+                for x in (c.open, c.high, c.low, c.close)
+            )
+            hi, low = (h, lo) if inst.option_type == "C" else (lo, h)
+            out.append(
+                Candle(
+                    c.time, o, max(o, cl, hi), min(o, cl, low), cl, round(c.count * 0.4), math.nan, c.count
+                )
+            )
+        return out
+
+    # -- admin --------------------------------------------------------------------------------
+
+    def set_price(self, rest_symbol: str, price: float) -> Instrument:
+        """Jump an underlying (REST symbol) to ``price``; what follows its path jumps too."""
+        inst = self.resolve_rest(rest_symbol)
+        if inst is None or inst.is_option or not inst.path:
+            raise ValueError(f"cannot set the price of {rest_symbol!r}: not a listed underlying")
+        if not price > 0:
+            raise ValueError("price must be positive")
+        self.live.set_level(inst.path, price / self._scale(inst, self.now_ms), self.now_ms)
+        for t in self.tickers.values():
+            if t.inst.path == inst.path:
+                px = self.live.level(inst.path) * self._scale(t.inst, self.now_ms)
+                t.requote(px, 0.0, 0.5, 0.5, self.now_ms, self.tick + 1, True)
+                self._changed[t.inst.streamer_symbol] = self.tick + 1
+        self.tick += 1
+        return inst
+
+    def freeze(self, frozen: bool) -> None:
+        self.live.frozen = frozen
+
+
+def _period(period: CandlePeriod | str | int) -> CandlePeriod:
+    if isinstance(period, CandlePeriod):
+        return period
+    if isinstance(period, str):
+        return parse_period(period)
+    if period % 86_400_000 == 0:
+        return CandlePeriod(period // 86_400_000, "d")
+    if period % 1000 == 0:
+        return CandlePeriod(period // 1000, "s")
+    raise ValueError(f"unsupported candle period {period!r}")
+
+
+def _round_like(value: float, t: Ticker) -> float:
+    tick = t.inst.tick_at(value)
+    return round(round(value / tick) * tick, 6)
+
+
+def _has_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+__all__ = ["Candle", "ChangeSet", "MarketModel"]

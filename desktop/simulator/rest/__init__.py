@@ -1,0 +1,1 @@
+"""The exchange's REST API (aiohttp): envelopes, auth, and routes by resource."""
