@@ -24,8 +24,10 @@ _CENT = Decimal("0.001")
 HUGE = Decimal("1e12")
 
 
-def d3(x: float | Decimal) -> Decimal:
+def d3(x: float | int | Decimal) -> Decimal:
     """Money rounded to 3 decimals (as the API shows most balances)."""
+    if isinstance(x, int):
+        x = Decimal(x)
     if isinstance(x, float):
         if not math.isfinite(x):
             return HUGE if x > 0 else -HUGE

@@ -43,7 +43,7 @@ def requirement(holdings: list[Holding], cash_account: bool) -> float:
     for h in holdings:
         if h.qty:
             groups[h.group].append(h)
-    return sum(group_requirement(g, hs, cash_account) for g, hs in groups.items())
+    return float(sum((group_requirement(g, hs, cash_account) for g, hs in groups.items()), 0.0))
 
 
 def group_requirement(group: str, holdings: list[Holding], cash_account: bool) -> float:

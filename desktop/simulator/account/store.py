@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 TABLES = {
     "accounts": "number TEXT PRIMARY KEY, doc TEXT NOT NULL",
-    "positions": "account TEXT NOT NULL, symbol TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (account, symbol)",
+    "positions": "account TEXT NOT NULL, symbol TEXT NOT NULL, doc TEXT NOT NULL, "
+    "PRIMARY KEY (account, symbol)",
     "orders": "id INTEGER PRIMARY KEY, account TEXT NOT NULL, doc TEXT NOT NULL",
     "complex_orders": "id INTEGER PRIMARY KEY, account TEXT NOT NULL, doc TEXT NOT NULL",
     "transactions": "id INTEGER PRIMARY KEY, account TEXT NOT NULL, doc TEXT NOT NULL",

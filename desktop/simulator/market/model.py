@@ -206,28 +206,15 @@ class MarketModel:
         prev = [c for c in days if c.time < day_ms]
         prev_close = prev[-1].close if prev else price
         prev_id = day_id_of(prev[-1].time) if prev else day_id_of(day_ms) - 1
+        prev_volume = prev[-1].volume if prev else 0.0
         if today is None:
-            stats = DayStats(
-                day_id_of(day_ms),
-                price,
-                price,
-                price,
-                0.0,
-                prev_id,
-                prev_close,
-                prev[-1].volume if prev else 0.0,
-            )
+            o = h = lo = price
+            volume = 0.0
         else:
-            stats = DayStats(
-                day_id_of(day_ms),
-                today.open,
-                max(today.high, price),
-                min(today.low, price),
-                today.volume,
-                prev_id,
-                prev_close,
-                prev[-1].volume if prev else 0.0,
-            )
+            o, h, lo, volume = today.open, max(today.high, price), min(today.low, price), today.volume
+        tick = inst.tick_at(price)
+        o, h, lo, prev_close = (round(round(x / tick) * tick, 6) for x in (o, h, lo, prev_close))
+        stats = DayStats(day_id_of(day_ms), o, h, lo, volume, prev_id, prev_close, prev_volume)
         t = Ticker(inst, price, stats)
         t.base_volume = today.volume if today else 0.0
         t.units_start = self.live.cumulative_volume(inst.path)
@@ -269,7 +256,7 @@ class MarketModel:
             return None
         p = self.pricers.get(underlying)
         if p is None or p.chain is not chain:
-            p = ChainPricer(chain, self._surface(underlying, chain), self.seed)
+            p = ChainPricer(chain, self.surface_params(underlying), self.seed)
             self.pricers[underlying] = p
         if p.tick != self.tick or p.version != chain.version:
             prices, prevs = [], []
@@ -277,16 +264,18 @@ class MarketModel:
                 t = self.tickers.get(s)
                 prices.append(t.mark if t is not None else math.nan)
                 prevs.append(t.day.prev_close if t is not None else math.nan)
-            path = self._path_of_chain(underlying)
+            path = self.path_of_chain(underlying)
             p.reprice(prices, prevs, self.now_ms, self.iv_scale(path), self.tick)
         return p
 
-    def _path_of_chain(self, underlying: str) -> str:
+    def path_of_chain(self, underlying: str) -> str:
+        """The core path an underlying (``SPY``, ``/ES``) follows."""
         if underlying.startswith("/"):
             return self.universe.futures[underlying[1:]].path
         return self.universe.underlyings[underlying].path
 
-    def _surface(self, underlying: str, chain: OptionChain) -> SurfaceParams:
+    def surface_params(self, underlying: str) -> SurfaceParams:
+        """Volatility-surface inputs of an optionable underlying (``SPY``, ``/ES``)."""
         if underlying.startswith("/"):
             product = self.universe.futures[underlying[1:]]
             core = self.universe.cores[product.path]

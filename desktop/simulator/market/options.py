@@ -20,6 +20,11 @@ from .paths import rng
 _MIN_YEARS = 1.0 / (365.0 * 24 * 12)  # five minutes: keeps expiring options finite
 
 
+def atm_vol(base_iv: float, iv_scale: float, years: np.ndarray | float) -> np.ndarray | float:
+    """At-the-money implied vol for ``years`` to expiry: a gentle upward term structure."""
+    return base_iv * iv_scale * (0.9 + 0.14 * (1.0 - np.exp(-years / 0.4)) + 0.06 * np.exp(-years * 120))
+
+
 @dataclass(frozen=True)
 class SurfaceParams:
     """Per-chain inputs of the volatility surface and quoting."""
@@ -88,7 +93,7 @@ class ChainPricer:
     def surface(self, spots: np.ndarray, years: np.ndarray, iv_scale: float) -> np.ndarray:
         """Implied vol per option for underlying prices ``spots`` (per option)."""
         p = self.params
-        atm = p.base_iv * iv_scale * (0.9 + 0.14 * (1.0 - np.exp(-years / 0.4)) + 0.06 * np.exp(-years * 120))
+        atm = atm_vol(p.base_iv, iv_scale, years)
         fwd = spots * np.exp((p.rate - p.dividend_yield) * years)
         with np.errstate(all="ignore"):
             m = np.log(self.chain.strike / fwd) / (atm * np.sqrt(years))
