@@ -62,16 +62,13 @@ def install_dir(meta: AppMetadata) -> str:
 
 def _normalise_modes(root: Path) -> None:
     """Directories 0755; files 0755 if executable else 0644 (dpkg-deb warns on anything else)."""
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         os.chmod(dirpath, 0o755)
         for name in filenames:
             path = Path(dirpath, name)
             if path.is_symlink():
                 continue
             path.chmod(0o755 if path.stat().st_mode & 0o111 else 0o644)
-        for name in dirnames:
-            if Path(dirpath, name).is_symlink():
-                continue
 
 
 def _installed_size_kib(root: Path) -> int:

@@ -35,8 +35,8 @@ def linux_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.fixture(scope="session")
 def source_smoke(tmp_path_factory: pytest.TempPathFactory) -> str | None:
-    """None when ``python -m desktop --smoke-test`` passes from the checkout, else why it failed."""
+    """None when ``python -m desktop --smoke-test`` passes from the checkout, else its output."""
     proc = run([sys.executable, "-m", "desktop", "--smoke-test"], tmp_path_factory.mktemp("source-home"))
     if proc.returncode == 0:
         return None
-    return f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip()[-600:]}"
+    return f"exit {proc.returncode}: {proc.stdout}\n{proc.stderr}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -37,16 +38,26 @@ def run(argv: list[str], home: Path, timeout: float = SMOKE_TIMEOUT_S) -> subpro
 def smoke_failure(proc: subprocess.CompletedProcess[str], source_problem: str | None) -> str | None:
     """A failure message for a frozen ``--smoke-test`` run, or None when it passed.
 
-    When the source checkout's own smoke test fails too (``source_problem``), the frozen app is
-    not judged (None): the caller reports a skip naming the app's problem.
+    When the source checkout's own smoke test fails too (``source_problem``: its output), the
+    frozen app is judged only on what packaging can break: a module the frozen app cannot import
+    while the source can. Otherwise the caller reports a skip naming the app's own problem.
     """
-    if proc.returncode == 0 or source_problem is not None:
+    if proc.returncode == 0:
         return None
-    return f"--smoke-test failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    output = f"{proc.stdout}\n{proc.stderr}"
+    detail = f"--smoke-test failed (exit {proc.returncode}):\n{output[-6000:]}"
+    if source_problem is None:
+        return detail
+    missing = sorted(set(re.findall(r"No module named '([\w.]+)'", output)))
+    missing = [name for name in missing if f"No module named '{name}'" not in source_problem]
+    if missing:
+        return f"the frozen app cannot import {', '.join(missing)} (the source can): {detail}"
+    return None
 
 
 def not_judged(source_problem: str) -> str:
-    return f"frozen --smoke-test not judged: the app's own smoke test fails from source ({source_problem})"
+    tail = source_problem.strip()[-600:]
+    return f"frozen --smoke-test not fully judged: the app's own smoke test fails from source ({tail})"
 
 
 def deb_field(deb: str, field: str) -> str:
