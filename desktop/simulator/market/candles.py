@@ -156,19 +156,19 @@ class CandleSource:
 
     def second_rows(self, inst: Instrument, from_ms: int, now_ms: int) -> Rows:
         """One-second rows: split history minutes, then the recorded live seconds."""
-        earliest = now_ms - SUBMINUTE_DAYS * H.DAY_MS
-        from_ms = max(from_ms, earliest)
+        from_ms = max(from_ms, now_ms - SUBMINUTE_DAYS * H.DAY_MS)
+        live_start = self.live.start_ms
         parts: list[Rows] = []
-        if from_ms < self.live.start_ms:
-            minutes = self.minute_rows(inst, from_ms - H.MINUTE_MS, self.live.start_ms)
-            parts.append(_cut(split_minutes(minutes), from_ms))
-        live_minutes = _cut(self.live_rows(inst, from_ms), self.live.start_ms)
-        kept_from = self.live.second_rows(inst.path, 0)
-        first_second = kept_from[0][0] if kept_from else now_ms
-        if len(live_minutes[0]) and live_minutes[0][0] < first_second:  # seconds no longer kept
-            older = _cut(live_minutes, 0)
+        if from_ms < live_start:
+            history = self.minute_rows_between(inst, from_ms - from_ms % H.MINUTE_MS, live_start)
+            parts.append(_cut(split_minutes(history), from_ms))
+        first_second = self.live.first_second(inst.path)
+        if first_second is None:
+            first_second = now_ms
+        if first_second > max(from_ms, live_start):  # live minutes whose seconds are no longer kept
+            older = self.live_rows(inst, max(from_ms, live_start))
             mask = older[0] + H.MINUTE_MS <= first_second
-            parts.append(split_minutes(tuple(a[mask] for a in older)))  # type: ignore[arg-type]
+            parts.append(_cut(split_minutes(tuple(a[mask] for a in older)), from_ms))  # type: ignore[arg-type]
         parts.append(self.live_rows(inst, max(from_ms, first_second), seconds=True))
         return _concat(parts)
 

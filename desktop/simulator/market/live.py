@@ -88,6 +88,9 @@ class LiveWalk:
                 volume_seconds=_VOLUME_SECONDS[core.hours],
             )
         self._names = list(self.cores)
+        for name in self._names:  # the live candle exists from the start where the market is open
+            if self.moving(name, start_ms) > 0:
+                self._record(self.cores[name], start_ms, 0.0)
 
     @staticmethod
     def _historical_level(paths: PathEngine, core: str, at_ms: int) -> float:
@@ -170,6 +173,14 @@ class LiveWalk:
             if c.minute is not None and c.minute.time + H.MINUTE_MS > from_ms:
                 out = [*out, c.minute.row()]
             return out
+
+    def first_second(self, core: str) -> int | None:
+        """Start of the oldest second bar still kept (None before the first tick)."""
+        with self._lock:
+            c = self.cores[core]
+            if c.seconds:
+                return int(c.seconds[0][0])
+            return c.second.time if c.second is not None else None
 
     def second_rows(self, core: str, from_ms: int) -> list[tuple[int, float, float, float, float, float]]:
         """Recorded second bars from ``from_ms`` (the last six hours are kept), live one last."""

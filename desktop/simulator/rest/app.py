@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 CTX_KEY = web.AppKey("ctx", ExchangeContext)
+API_VERSION = web.RequestKey("api_version", object)
+CUSTOMER = web.RequestKey("customer_id", str)
 PUBLIC_PATHS = frozenset({"/oauth/token", "/margin-requirements-public-configuration"})
 BYPASS_PREFIXES = ("/__admin", "/dxlink", "/account-streamer")
 EARLIEST_VERSION = 20230101
@@ -43,6 +45,17 @@ _NGINX_401 = (
 
 def ctx_of(request: web.Request) -> ExchangeContext:
     return request.app[CTX_KEY]
+
+
+def customer_of(request: web.Request) -> str:
+    """The customer id of the request's (valid) access token."""
+    return request[CUSTOMER]
+
+
+def api_version(request: web.Request) -> int | None:
+    """The ``Accept-Version`` date as an int (None when the header was not sent)."""
+    value = request.get(API_VERSION)
+    return value if isinstance(value, int) else None
 
 
 def _bypass(request: web.Request) -> bool:
@@ -105,12 +118,12 @@ async def protocol_mw(request: web.Request, handler: Handler) -> web.StreamRespo
     if not request.headers.get("User-Agent", "").strip():
         return web.Response(status=401, text=_NGINX_401, content_type="text/html")
     raw = request.headers.get("Accept-Version")
-    request["api_version"] = None
+    request[API_VERSION] = None
     if raw is not None:
         raw = raw.strip()
         if not _VERSION.fullmatch(raw) or int(raw) < EARLIEST_VERSION:
             return error(406, 406, "The requested version is not supported.")
-        request["api_version"] = int(raw)
+        request[API_VERSION] = int(raw)
     return await handler(request)
 
 
@@ -125,7 +138,7 @@ async def auth_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
     customer = ctx_of(request).tokens.validate_access(token)
     if customer is None:
         return unauthorized()
-    request["customer_id"] = customer
+    request[CUSTOMER] = customer
     return await handler(request)
 
 

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from desktop.simulator.account import identity
 from desktop.simulator.account.ledger import Ledger
-from desktop.simulator.rest.app import ctx_of
+from desktop.simulator.rest.app import api_version, ctx_of, customer_of
 from desktop.simulator.rest.envelope import (
     ApiError,
     bool_param,
@@ -36,7 +36,7 @@ def ledger_of(request: web.Request) -> Ledger:
 def account_param(request: web.Request) -> str:
     """The ``{n}`` of the path, checked against the caller's accounts (403 otherwise)."""
     account = request.match_info["account"]
-    if account not in ledger_of(request).account_numbers(request["customer_id"]):
+    if account not in ledger_of(request).account_numbers(customer_of(request)):
         raise ApiError(403, "not_permitted", "User not permitted access")
     return account
 
@@ -171,7 +171,7 @@ async def customer(request: web.Request) -> web.Response:
 
 async def accounts(request: web.Request) -> web.Response:
     _customer_id(request)
-    mine = ledger_of(request).account_numbers(request["customer_id"])
+    mine = ledger_of(request).account_numbers(customer_of(request))
     rows = [
         {"account": account_object(a), "authority-level": a.authority}
         for a in identity.ACCOUNTS
@@ -194,7 +194,7 @@ async def balances(request: web.Request) -> web.Response:
         if currency.upper() != "USD":
             raise ApiError(404, "not_found", f"No {currency} balance for account {account}")
         return ok(request, balance)
-    version = request.get("api_version")
+    version = api_version(request)
     if version is not None and version >= BALANCE_ITEMS_VERSION:
         return items(request, [balance])
     return ok(request, balance)

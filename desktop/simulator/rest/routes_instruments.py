@@ -8,7 +8,7 @@ from aiohttp import web
 
 from desktop.simulator.market import Instrument, MarketModel
 from desktop.simulator.rest import instrument_json as J
-from desktop.simulator.rest.app import ctx_of
+from desktop.simulator.rest.app import api_version, ctx_of
 from desktop.simulator.rest.envelope import ApiError, items, list_param, ok, paginate
 
 PAGINATED_VERSION = 20250715
@@ -23,7 +23,7 @@ def _now(request: web.Request) -> int:
 
 
 def _collection(request: web.Request, rows: list[dict[str, Any]]) -> web.Response:
-    version = request.get("api_version")
+    version = api_version(request)
     if version is not None and version >= PAGINATED_VERSION:
         page, pagination = paginate(request, rows, 1000)
         return items(request, page, pagination)

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from desktop.core import calendar
 from desktop.simulator.market import hours as H
-from desktop.simulator.rest.app import ctx_of
+from desktop.simulator.rest.app import ctx_of, customer_of
 from desktop.simulator.rest.envelope import ApiError, items, json_response, list_param, ok
 from desktop.simulator.rest.market_json import metrics, quote_item
 from desktop.simulator.tokens import iso_ms
@@ -28,7 +28,7 @@ MAX_BY_TYPE = 100
 
 async def api_quote_tokens(request: web.Request) -> web.Response:
     ctx = ctx_of(request)
-    token, expires = ctx.tokens.issue_quote_token(request.get("customer_id", ""))
+    token, expires = ctx.tokens.issue_quote_token(customer_of(request))
     return ok(
         request,
         {

@@ -11,7 +11,7 @@ from desktop.simulator.account.complex_orders import cancel_complex, complex_of,
 from desktop.simulator.account.desk import OrderDesk
 from desktop.simulator.account.models import Order
 from desktop.simulator.market.hours import et_date
-from desktop.simulator.rest.app import ctx_of
+from desktop.simulator.rest.app import api_version, ctx_of, customer_of
 from desktop.simulator.rest.envelope import (
     ApiError,
     date_param,
@@ -30,7 +30,7 @@ LIVE_PAGINATED_VERSION = 20250813
 def desk_of(request: web.Request, write: bool) -> tuple[OrderDesk, str]:
     account = account_param(request)
     desk: OrderDesk = ledger_of(request).desk
-    desk.check_account(request["customer_id"], account, write)
+    desk.check_account(customer_of(request), account, write)
     return desk, account
 
 
@@ -93,7 +93,7 @@ async def live(request: web.Request) -> web.Response:
         _today(request, ledger_of(request).account_orders(account)), key=lambda o: o.id or 0, reverse=True
     )
     rows = [o.to_wire() for o in orders]
-    version = request.get("api_version")
+    version = api_version(request)
     if version is not None and version >= LIVE_PAGINATED_VERSION:
         page, pagination = paginate(request, rows, 1000)
         return items(request, page, pagination)
@@ -186,7 +186,7 @@ async def customer_orders(request: web.Request) -> web.Response:
             [{"domain": "account-numbers", "reason": "is missing"}],
         )
     ledger = ledger_of(request)
-    mine = ledger.account_numbers(request["customer_id"])
+    mine = ledger.account_numbers(customer_of(request))
     if any(n not in mine for n in numbers):
         raise ApiError(403, "not_permitted", "User not permitted access")
     orders = [o for n in numbers for o in ledger.account_orders(n)]
