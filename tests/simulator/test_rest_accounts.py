@@ -6,23 +6,70 @@ from decimal import Decimal
 
 from tests.simulator.rest_client import ISO_MS, client, data, dec, error, is_decimal_string
 
-BALANCE_REQUIRED = (
-    "account-number cash-balance long-equity-value short-equity-value long-derivative-value short-derivative-value "
-    "long-futures-value short-futures-value long-futures-derivative-value short-futures-derivative-value "
-    "long-margineable-value short-margineable-value margin-equity equity-buying-power derivative-buying-power "
-    "day-trading-buying-power futures-margin-requirement available-trading-funds maintenance-requirement "
-    "maintenance-call-value reg-t-call-value day-trading-call-value day-equity-call-value net-liquidating-value "
-    "cash-available-to-withdraw day-trade-excess pending-cash long-cryptocurrency-value short-cryptocurrency-value "
-    "cryptocurrency-margin-requirement unsettled-cryptocurrency-fiat-amount closed-loop-available-balance "
-    "equity-offering-margin-requirement long-bond-value bond-margin-requirement used-derivative-buying-power "
-    "snapshot-date reg-t-margin-requirement futures-overnight-margin-requirement futures-intraday-margin-requirement "
-    "maintenance-excess pending-margin-interest effective-cryptocurrency-buying-power updated-at"
-).split()
-POSITION_REQUIRED = (
-    "account-number symbol instrument-type underlying-symbol quantity quantity-direction close-price "
-    "average-open-price multiplier cost-effect is-suppressed is-frozen realized-day-gain realized-today "
-    "created-at updated-at"
-).split()
+BALANCE_REQUIRED = [
+    "account-number",
+    "cash-balance",
+    "long-equity-value",
+    "short-equity-value",
+    "long-derivative-value",
+    "short-derivative-value",
+    "long-futures-value",
+    "short-futures-value",
+    "long-futures-derivative-value",
+    "short-futures-derivative-value",
+    "long-margineable-value",
+    "short-margineable-value",
+    "margin-equity",
+    "equity-buying-power",
+    "derivative-buying-power",
+    "day-trading-buying-power",
+    "futures-margin-requirement",
+    "available-trading-funds",
+    "maintenance-requirement",
+    "maintenance-call-value",
+    "reg-t-call-value",
+    "day-trading-call-value",
+    "day-equity-call-value",
+    "net-liquidating-value",
+    "cash-available-to-withdraw",
+    "day-trade-excess",
+    "pending-cash",
+    "long-cryptocurrency-value",
+    "short-cryptocurrency-value",
+    "cryptocurrency-margin-requirement",
+    "unsettled-cryptocurrency-fiat-amount",
+    "closed-loop-available-balance",
+    "equity-offering-margin-requirement",
+    "long-bond-value",
+    "bond-margin-requirement",
+    "used-derivative-buying-power",
+    "snapshot-date",
+    "reg-t-margin-requirement",
+    "futures-overnight-margin-requirement",
+    "futures-intraday-margin-requirement",
+    "maintenance-excess",
+    "pending-margin-interest",
+    "effective-cryptocurrency-buying-power",
+    "updated-at",
+]
+POSITION_REQUIRED = [
+    "account-number",
+    "symbol",
+    "instrument-type",
+    "underlying-symbol",
+    "quantity",
+    "quantity-direction",
+    "close-price",
+    "average-open-price",
+    "multiplier",
+    "cost-effect",
+    "is-suppressed",
+    "is-frozen",
+    "realized-day-gain",
+    "realized-today",
+    "created-at",
+    "updated-at",
+]
 
 
 def test_customer_and_its_three_accounts(exchange) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
@@ -65,7 +66,7 @@ def test_nested_chain_has_weeklies_and_monthlies_out_to_a_year_on_real_increment
     near = exps[0]["strikes"]
     strikes = [Decimal(s["strike-price"]) for s in near]
     assert strikes == sorted(strikes) and len(strikes) > 20
-    steps = {b - a for a, b in zip(strikes, strikes[1:], strict=False)}
+    steps = {b - a for a, b in itertools.pairwise(strikes)}
     assert Decimal(1) in steps, "SPY has $1 strikes near the money"
     s = near[len(near) // 2]
     assert parse_occ(s["call"]).option_type == "C" and len(s["call"]) == 21
