@@ -116,7 +116,7 @@ async def test_reconnect_after_a_drop_resyncs_then_streams_again(exchange, rest)
     streamer.start()
     try:
         await wait_for(lambda: streamer.state == "connected", timeout=15)
-        await admin(exchange, "actions/drop-account-streamer")
+        await admin(exchange, "actions/drop-account-streamer", {})
         await wait_for(lambda: log.resyncs == 1, timeout=15)
         await wait_for(lambda: streamer.state == "connected" and not log.states[-1][1], timeout=15)
         assert any(s == "reconnecting" for s, _ in log.states)

@@ -25,6 +25,8 @@ from tests.conftest import wait_for
 pytestmark = pytest.mark.slow
 
 MINUTE = 60_000
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
 
 
 class Recorder:
@@ -152,7 +154,7 @@ async def test_reconnect_after_a_dropped_socket_resubscribes_everything_once(fee
     await wait_for(lambda: rec.symbols("Quote") == set(symbols), timeout=15)
     sent_before = client.stats.subscription_items_sent
     assert sent_before == len(symbols) + 1
-    await admin(exchange, "actions/drop-dxlink")
+    await admin(exchange, "actions/drop-dxlink", {})
     await wait_for(lambda: any(s == "reconnecting" for s, _ in rec.states), timeout=10)
     client.unsubscribe("Quote", ["QQQ"])  # changed while disconnected: must not come back
     rec.clear()
@@ -186,7 +188,7 @@ async def test_a_mid_session_switch_to_full_keeps_decoding(feed, exchange) -> No
     client.subscribe("Quote", ["AAPL", "SPY"])
     client.start()
     await wait_for(lambda: rec.symbols("Quote") == {"AAPL", "SPY"}, timeout=15)
-    await admin(exchange, "actions/dxlink-full-format")
+    await admin(exchange, "actions/dxlink-full-format", {})
     await wait_for(lambda: client.data_formats().get("Quote") == "FULL", timeout=10)
     rec.clear()
     await admin(exchange, "market/price", {"symbol": "AAPL", "price": "201.00"})
@@ -201,7 +203,7 @@ async def test_an_expired_quote_token_is_replaced_by_a_fresh_one(feed, exchange)
     client.subscribe("Quote", ["AAPL"])
     client.start()
     await wait_for(lambda: rec.symbols("Quote") == {"AAPL"}, timeout=15)
-    await admin(exchange, "actions/expire-quote-token")
+    await admin(exchange, "actions/expire-quote-token", {})
     await wait_for(lambda: rec.token_calls == 2, timeout=15)
     rec.clear()
     await wait_for(lambda: client.state == "connected" and rec.symbols("Quote") == {"AAPL"}, timeout=15)
@@ -254,21 +256,22 @@ def _assert_series_consistent(series, period_ms: int) -> None:
 async def test_candle_history_then_live_updates(feed, exchange) -> None:
     client, _rec = feed
     now = int(time.time() * 1000)
-    series = client.subscribe_candles("AAPL{=1m}", now - 30 * MINUTE)
+    series = client.subscribe_candles("AAPL{=1d}", now - 90 * DAY)
     resets: list[int] = []
     updates: list[tuple[int, bool]] = []
     series.on_reset.connect(lambda: resets.append(len(series)))
     series.on_update.connect(lambda i, new: updates.append((i, new)))
     client.start()
     await wait_for(lambda: series.loaded, timeout=20)
-    assert 29 <= len(series) <= 32 and resets
-    assert series.times[0] >= now - 31 * MINUTE and series.times[-1] >= now - 2 * MINUTE
-    _assert_series_consistent(series, MINUTE)
+    assert 55 <= len(series) <= 91 and resets == [len(series)]
+    assert series.times[0] >= now - 91 * DAY and series.times[-1] >= now - 4 * DAY
+    assert np.all(np.diff(series.indices) > 0) and np.all(np.diff(series.times) >= DAY - HOUR)
+    assert np.all(series.highs >= series.lows) and np.all(series.closes > 0)
     last = len(series) - 1
     await admin(exchange, "market/price", {"symbol": "AAPL", "price": "250.00"})
-    await wait_for(lambda: any(i >= last for i, _ in updates), timeout=20)
+    await wait_for(lambda: any(i == last and not new for i, new in updates), timeout=20)
     await wait_for(lambda: abs(series.closes[-1] - 250.0) < 5.0, timeout=20)
-    _assert_series_consistent(series, MINUTE)
+    assert series.highs[-1] >= 245.0 and len(series) == last + 1
 
 
 async def test_seconds_candles_roll_to_a_new_candle(feed) -> None:
@@ -290,12 +293,17 @@ async def test_candles_resync_after_a_reconnect_without_gaps_or_duplicates(feed,
     series = client.subscribe_candles("QQQ{=5s}", now - 120_000)
     client.start()
     await wait_for(lambda: series.loaded, timeout=20)
-    await admin(exchange, "actions/drop-dxlink")
-    await wait_for(lambda: any(s == "reconnecting" for s, _ in rec.states), timeout=10)
-    await asyncio.sleep(6)  # at least one 5 s candle passes while we are away
+    before = len(series)
     resets: list[int] = []
     series.on_reset.connect(lambda: resets.append(len(series)))
-    await wait_for(lambda: client.state == "connected" and resets, timeout=20)
+    await admin(exchange, "faults", {"dxlink_upgrade_status": 502})  # keep us away for a while
+    await admin(exchange, "actions/drop-dxlink", {})
+    await wait_for(lambda: any("HTTP 502" in d for _, d in rec.states), timeout=10)
+    assert series.loading  # the series knows it must catch up
+    await asyncio.sleep(6)  # at least one 5 s candle passes while we are away
+    await admin(exchange, "faults/reset", {})
+    await wait_for(lambda: client.state == "connected" and resets and not series.loading, timeout=20)
+    assert len(series) >= before + 1
     _assert_series_consistent(series, 5_000)
     assert np.all(np.diff(series.times) == 5_000), "a gap after the reconnect"
     assert series.times[-1] >= int(time.time() * 1000) - 15_000
@@ -304,13 +312,17 @@ async def test_candles_resync_after_a_reconnect_without_gaps_or_duplicates(feed,
 async def test_loading_older_history_merges_in_front(feed) -> None:
     client, _rec = feed
     now = int(time.time() * 1000)
-    series = client.subscribe_candles("SPY{=1m}", now - 10 * MINUTE)
+    series = client.subscribe_candles("SPY{=1d}", now - 20 * DAY)
     client.start()
     await wait_for(lambda: series.loaded, timeout=20)
     first = int(series.times[0])
     count = len(series)
-    assert series.load_older(now - 60 * MINUTE)
+    reloads: list[int] = []
+    series.on_reset.connect(lambda: reloads.append(len(series)))
+    assert series.load_older(now - 200 * DAY)
+    assert series.loading
     await wait_for(lambda: not series.loading, timeout=20)
-    assert len(series) >= count + 45 and series.times[0] < first
-    _assert_series_consistent(series, MINUTE)
-    assert client.subscribe_candles("SPY{=1m}", now - 30 * MINUTE) is series  # already covered
+    assert len(series) >= count + 90 and series.times[0] < first and reloads
+    assert np.all(np.diff(series.indices) > 0), "duplicate or unordered candles after the merge"
+    assert client.subscribe_candles("SPY{=d}", now - 100 * DAY) is series  # already covered
+    assert not series.loading

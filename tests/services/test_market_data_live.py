@@ -59,7 +59,7 @@ async def test_a_reconnect_keeps_every_owners_rows_flowing(hub, exchange) -> Non
     dirty = hub.register_view("all")
     hub.start()
     await wait_for(lambda: len(dirty) == 2, timeout=15)
-    await admin(exchange, "actions/drop-dxlink")
+    await admin(exchange, "actions/drop-dxlink", {})
     await wait_for(lambda: "reconnecting" in states, timeout=10)
     dirty.clear()
     await wait_for(lambda: hub.state == "connected" and len(dirty) == 2, timeout=20)
@@ -69,9 +69,10 @@ async def test_a_reconnect_keeps_every_owners_rows_flowing(hub, exchange) -> Non
 async def test_candles_through_the_hub(hub) -> None:
     now = int(time.time() * 1000)
     hub.start()
-    series = hub.open_candles("chart", "AAPL{=1m}", now - 15 * 60_000)
-    await wait_for(lambda: series.loaded and len(series) >= 14, timeout=20)
-    assert hub.open_candles("chart-2", "AAPL{=m}", now - 15 * 60_000) is series
-    hub.close_candles("chart", "AAPL{=1m}")
-    hub.close_candles("chart-2", "AAPL{=1m}")
-    assert hub.client.candle_series("AAPL{=1m}") is None
+    series = hub.open_candles("chart", "AAPL{=1d}", now - 30 * 86_400_000)
+    await wait_for(lambda: series.loaded and len(series) >= 15, timeout=20)
+    assert hub.open_candles("chart-2", "AAPL{=d}", now - 30 * 86_400_000) is series
+    hub.close_candles("chart", "AAPL{=1d}")
+    assert hub.client.candle_series("AAPL{=d}") is series
+    hub.close_candles("chart-2", "AAPL{=1d}")
+    assert hub.client.candle_series("AAPL{=1d}") is None

@@ -129,12 +129,14 @@ class DXLinkClient:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="dxlink-client")
 
     async def close(self) -> None:
-        """Close the connection and stop reconnecting. Subscriptions are kept for a later start."""
+        """Close the connection and stop reconnecting. Subscriptions and candle series are kept
+        for a later ``start()``, which fetches a fresh quote token."""
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
         self._session = None
+        self._token = None  # the next start may be another environment, or hours later
         for series in self._series.values():
             series.connection_lost()
         self._set_state("closed", "")
@@ -353,6 +355,8 @@ class DXLinkClient:
                     attempt = 0
             attempt += 1
             self.stats.reconnect_attempts += 1
+            if attempt >= 3:
+                force_token = True  # the token's URL may have moved: ask for a fresh token and URL
             if refusals:
                 # Even a token fresh from the provider was refused: keep trying, more and more
                 # slowly, with a new token each time (the account may regain its entitlement).
