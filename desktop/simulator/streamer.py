@@ -57,9 +57,10 @@ class StreamerConnection:
         finally:
             self.closing = True
             self.server.ctx.bus.unsubscribe(self.outbox)
-            writer.cancel()
+            with contextlib.suppress(asyncio.QueueFull):
+                self.outbox.put_nowait({})  # wakes the writer, which sees ``closing``
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await writer
+                await asyncio.wait_for(writer, timeout=2.0)  # let a close handshake in progress finish
             if not self.ws.closed:
                 with contextlib.suppress(Exception):
                     await self.ws.close()
@@ -181,6 +182,8 @@ class StreamerConnection:
                 except TimeoutError:
                     continue
                 await self._wait_stall()
+                if self.closing or not item:
+                    break
                 if isinstance(item, AccountEvent):
                     if item.account_number not in self.accounts:
                         continue

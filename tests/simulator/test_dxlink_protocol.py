@@ -23,6 +23,7 @@ from tests.simulator.dxlink_schema import FeedTracker, validate_message
 
 NOW = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 MINUTE = 60_000
+LATER = NOW + 10 * MINUTE  # "now" for candle flushes: after the test candles start
 
 
 @dataclass
@@ -317,17 +318,20 @@ def test_candle_channel_sends_snapshot_then_live_updates_and_the_roll() -> None:
     feed.apply_subscription(
         {"add": [{"type": "Candle", "symbol": "AAPL{=1m}", "fromTime": NOW}]}, market, NOW
     )
-    first = messages(feed.flush(market, NOW, None))
+    first = messages(feed.flush(market, LATER, None))
     snap = [e for m in first if m["type"] == "FEED_DATA" for e in _rows(m, 9)]
     assert [r[0] for r in snap] == ["AAPL{=m}"] * 3  # normalized symbol echoed
     assert [r[1] for r in snap] == [SNAPSHOT_BEGIN, 0, SNAPSHOT_END]
-    assert list(feed.flush(market, NOW, None)) == []  # nothing moved
+    assert list(feed.flush(market, LATER, None)) == []  # nothing moved
     market.candle_list[-1].close = 99.0  # live candle ticks
-    live = [r for m in messages(feed.flush(market, NOW, None)) for r in _rows(m, 9)]
+    live = [r for m in messages(feed.flush(market, LATER, None)) for r in _rows(m, 9)]
     assert len(live) == 1 and live[0][1] == 0 and live[0][3] == NOW + 2 * MINUTE and live[0][7] == 99.0
     market.candle_list[-1].close = 98.0  # final value of the finished candle ...
     market.candle_list.append(FakeCandle(NOW + 3 * MINUTE, 98.0, 98.0, 98.0, 98.0, 1.0))  # ... and the roll
-    rolled = [r for m in messages(feed.flush(market, NOW, None)) for r in _rows(m, 9)]
+    market.candle_list.append(
+        FakeCandle(LATER + MINUTE, 1.0, 1.0, 1.0, 1.0, 1.0)
+    )  # from the future: never sent
+    rolled = [r for m in messages(feed.flush(market, LATER, None)) for r in _rows(m, 9)]
     assert [(r[3], r[7]) for r in rolled] == [(NOW + 2 * MINUTE, 98.0), (NOW + 3 * MINUTE, 98.0)]
     assert rolled[1][2] == event_index(NOW + 3 * MINUTE)
 

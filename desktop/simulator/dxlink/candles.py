@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from desktop.core.candles import (
@@ -121,11 +122,18 @@ class CandleSubscription:
         self.live_row = None
 
     def _history(self, market: MarketView, from_ms: int, now_ms: int) -> list[Any]:
+        """The market's candles up to now, one per start time (a later row replaces an earlier one)."""
         try:
-            return list(market.candles(self.base, self.period, self.rth_only, from_ms, now_ms))
+            rows = market.candles(self.base, self.period, self.rth_only, from_ms, now_ms)
         except (ValueError, KeyError) as exc:
             log.info("no candles for %s: %s", self.symbol, exc)
             return []
+        by_time = {t: c for c in rows if (t := int(_attr(c, "time", "time_ms"))) <= now_ms}
+        times = list(by_time)
+        if len(times) != len(rows) or any(a >= b for a, b in pairwise(times)):
+            log.debug("market candles for %s: duplicate, unordered or future rows dropped", self.symbol)
+            return [by_time[t] for t in sorted(times)]
+        return list(by_time.values())
 
     def pending_events(self, market: MarketView, now_ms: int) -> list[dict[str, object]]:
         """The events to send now: the whole snapshot once, then changed live candles."""

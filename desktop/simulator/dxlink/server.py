@@ -55,9 +55,9 @@ class DXLinkConnection:
             await self._reader()
         finally:
             self.closing = True
-            writer.cancel()
+            self.wake.set()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await writer
+                await asyncio.wait_for(writer, timeout=2.0)  # let a close handshake in progress finish
             if not self.ws.closed:
                 with contextlib.suppress(Exception):
                     await self.ws.close()
@@ -142,7 +142,6 @@ class DXLinkConnection:
 
     async def _flush_channels(self, now: float) -> None:
         session = self.session
-        session.subscriptions_changed = False
         market = self.server.market
         for channel_id, feed in list(session.channels.items()):
             due = now >= feed.next_due
@@ -173,9 +172,11 @@ class DXLinkConnection:
         )
         if self.session.authorized:
             for feed in self.session.channels.values():
+                if feed.has_fresh():
+                    return
                 if feed.tickers or feed.candle_subs:
                     wake_at = min(wake_at, feed.next_due)
-        if self.outbox or self.session.subscriptions_changed:
+        if self.outbox or self.closing:
             return
         self.wake.clear()
         with contextlib.suppress(TimeoutError):

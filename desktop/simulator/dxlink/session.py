@@ -69,7 +69,6 @@ class DXLinkSession:
         self.channels: dict[int, FeedChannel] = {}
         self.client_accept_keepalive_s: float | None = None
         self.last_received = time.monotonic()
-        self.subscriptions_changed = False
         self._pending_token: str | None = None
         self._user_id = ""
         self._limiter = env.rate_limiter_factory()
@@ -233,7 +232,6 @@ class DXLinkSession:
             feed.apply_subscription(msg, self.env.market, self.env.now_ms())
         except FeedProtocolError as exc:
             self._error(channel, exc.error, str(exc))
-        self.subscriptions_changed = True
 
     # ----------------------------------------------------------------- helpers
     def _error(self, channel: int, error: str, message: str) -> None:
