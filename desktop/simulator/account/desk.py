@@ -129,16 +129,18 @@ class OrderDesk:
             ev.bp_wire = _bp_wire(ZERO, ZERO, ZERO, ZERO, ZERO, len(order.legs) > 1)
             return ev
         quotes = leg_quotes(self.market, instruments)
+        if order.order_type == "Notional Market" and order.value is not None:
+            bid, ask = quotes[0]
+            px = ask if order.legs[0].is_buy else bid
+            if px == px and px > 0:
+                qty = (order.value / Decimal(repr(px))).quantize(Decimal("0.00000001"))
+                for leg in order.legs:
+                    leg.quantity = leg.remaining = qty
         net = self.fill_net(order, quotes)
         if net != net:
             ev.errors.append(perr("no_quote", "There is no quote for this instrument right now."))
             ev.bp_wire = _bp_wire(ZERO, ZERO, ZERO, ZERO, ZERO, len(order.legs) > 1)
             return ev
-        if order.order_type == "Notional Market" and order.value is not None:
-            price = abs(net) or 1.0
-            qty = (order.value / Decimal(repr(price))).quantize(Decimal("0.00000001"))
-            for leg in order.legs:
-                leg.quantity = leg.remaining = qty
         prices = leg_prices(order, quotes, net, instruments)
         _units, _ = ratios(order)
         fees = Fees()

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STEP_S = 0.04
-ARRIVAL_MS = 1_500  # a limit this fresh fills at the quote; older resting limits fill at the limit
 ZERO = Decimal(0)
 
 
@@ -106,7 +105,7 @@ class Matcher:
         finally:
             self._routing.discard(order.id)  # type: ignore[arg-type]
         await asyncio.sleep(0)
-        self.check(order)
+        self.check(order, arriving=True)
 
     def finish_cancel(self, order: Order) -> None:
         self._spawn(self._cancel_later(order))
@@ -157,8 +156,9 @@ class Matcher:
     def _instruments(self, order: Order) -> list[Instrument | None]:
         return [self.ledger.instrument(leg.symbol) for leg in order.legs]
 
-    def check(self, order: Order) -> None:
-        """One matching step for one order."""
+    def check(self, order: Order, arriving: bool = False) -> None:
+        """One matching step for one order; an ``arriving`` marketable order fills at the quote,
+        a resting one at its limit once the market crosses it."""
         if not order.working or order.status == "Contingent":
             return
         ledger = self.ledger
@@ -188,14 +188,17 @@ class Matcher:
             if not self._stop_hit(order, quotes):
                 return
             order.triggered = True
-            order.live_at = now  # from here on it behaves as a fresh market/limit order
+            order.updated_at = now
+            batch = Batch()
+            ledger.put_order(batch, order, publish=False)
+            ledger.commit(batch)
+            arriving = True  # from here on it behaves as a fresh market/limit order
         limit = signed_limit(order)
         if limit is None:
             self.fill(order, nat, quotes, instruments)
             return
         if nat <= float(limit) + 1e-9:
-            fresh = order.live_at is not None and now - order.live_at <= ARRIVAL_MS
-            self.fill(order, nat if fresh else float(limit), quotes, instruments)
+            self.fill(order, nat if arriving else float(limit), quotes, instruments)
         elif order.time_in_force == "IOC":
             self.terminate(order, "Cancelled", "IOC order could not be filled immediately")
 
