@@ -450,3 +450,14 @@ def test_subscription_rate_limit_answers_bad_action_and_applies_nothing() -> Non
         }
     ]
     assert set(session.channels[1].tickers["Quote"]) == {"AAPL"}
+
+
+def test_a_candle_subscription_without_from_time_gets_just_the_current_candle() -> None:
+    market = FakeMarket()
+    market.candle_list = candle_grid(NOW, 4)
+    feed = FeedChannel(channel_id=1)
+    _TRACK.observe(feed.apply_setup({"acceptEventFields": {"Candle": ["eventSymbol", "eventFlags", "time"]}}))
+    feed.apply_subscription({"add": [{"type": "Candle", "symbol": "AAPL{=m}"}]}, market, NOW)
+    out = messages(feed.flush(market, NOW + 3 * MINUTE + 5_000, None))
+    rows = [r for m in out if m["type"] == "FEED_DATA" for r in _rows(m, 3)]
+    assert rows == [["AAPL{=m}", SNAPSHOT_BEGIN | SNAPSHOT_END, NOW + 3 * MINUTE]]

@@ -19,6 +19,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from desktop.core.candles import REMOVE_EVENT, SNAPSHOT_BEGIN, SNAPSHOT_END, SNAPSHOT_SNIP, event_index
+from desktop.simulator.dxlink.fields import DEFAULT_QUOTE_FIELDS
 from tests.simulator.dxlink_schema import DXLinkTestClient
 
 QUOTE_FIELDS = ["eventType", "eventSymbol", "bidPrice", "askPrice", "bidSize", "askSize"]
@@ -143,9 +144,12 @@ async def test_handshake_auth_before_setup(exchange) -> None:
         got = [await client.recv() for _ in range(2)]
         assert [(m["type"], m.get("state")) for m in got] == [("SETUP", None), ("AUTH_STATE", "AUTHORIZED")]
         await client.open_channel(1)
-        assert (await first_events(client, 1, [{"type": "Quote", "symbol": "SPY"}]))[0][
-            "eventType"
-        ] == "Quote"
+        events = await first_events(client, 1, [{"type": "Quote", "symbol": "SPY"}])  # no FEED_SETUP sent
+        config = next(m for m in client.received if m["type"] == "FEED_CONFIG")
+        assert config["eventFields"]["Quote"] == list(DEFAULT_QUOTE_FIELDS), (
+            "the server's default Quote fields"
+        )
+        assert events[0]["eventType"] == "Quote" and events[0]["eventSymbol"] == "SPY"
 
 
 async def test_bad_token_channel_before_auth_and_invalid_json_get_errors(exchange) -> None:

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 MAX_SNAPSHOT_CANDLES = 10_000
 #: How far back (in periods per snapshot candle) history is asked for: room for nights and weekends.
 _HISTORY_SPAN_FACTOR = 8
+#: How far back to look for the current candle of a month/option-expiration/year period.
+_CALENDAR_LOOKBACK_MS = 400 * 86_400_000
 _TIME_UNITS = frozenset({"s", "m", "h", "d", "w", "mo", "o", "y"})
 _NAN = math.nan
 _VALUE_ATTRS = (
@@ -112,6 +114,7 @@ class CandleSubscription:
     period: CandlePeriod
     rth_only: bool
     from_ms: int
+    current_only: bool = False  # no fromTime: the snapshot is the current candle alone
     wants_snapshot: bool = True
     live_time: int | None = None
     live_row: tuple[object, ...] | None = field(default=None, repr=False)
@@ -139,13 +142,18 @@ class CandleSubscription:
         """The events to send now: the whole snapshot once, then changed live candles."""
         if self.wants_snapshot:
             self.wants_snapshot = False
-            ask_from = self.from_ms
             period_ms = self.period.ms
-            if period_ms:
-                ask_from = max(
-                    self.from_ms, now_ms - period_ms * (MAX_SNAPSHOT_CANDLES + 1) * _HISTORY_SPAN_FACTOR
-                )
-            history = self._history(market, ask_from, now_ms)
+            if self.current_only:
+                history = self._history(market, now_ms - (period_ms or _CALENDAR_LOOKBACK_MS) * 3, now_ms)[
+                    -1:
+                ]
+                self.from_ms = int(_attr(history[0], "time", "time_ms")) if history else now_ms
+            else:
+                ask_from = self.from_ms
+                if period_ms:
+                    span = period_ms * (MAX_SNAPSHOT_CANDLES + 1) * _HISTORY_SPAN_FACTOR
+                    ask_from = max(self.from_ms, now_ms - span)
+                history = self._history(market, ask_from, now_ms)
             events = snapshot_events(history, self.from_ms)
             real = [e for e in events if not int(e["eventFlags"]) & REMOVE_EVENT]  # type: ignore[call-overload]
             if real:
@@ -178,17 +186,17 @@ def open_candle_subscription(
         return None
     if parsed.period.unit not in _TIME_UNITS or market.resolve(parsed.base) is None:
         return None
-    if isinstance(from_time, int | float) and not isinstance(from_time, bool) and math.isfinite(from_time):
-        from_ms = max(0, int(from_time))
-    else:
-        from_ms = now_ms  # no fromTime: just the current candle, then live updates
+    given = (
+        isinstance(from_time, int | float) and not isinstance(from_time, bool) and math.isfinite(from_time)
+    )
     return CandleSubscription(
         requested=symbol,
         symbol=parsed.normalized,
         base=parsed.base,
         period=parsed.period,
         rth_only=bool(parsed.tho),
-        from_ms=from_ms,
+        from_ms=max(0, int(from_time)) if given else now_ms,  # type: ignore[call-overload]
+        current_only=not given,
     )
 
 

@@ -27,6 +27,8 @@ MAX_CLIENT_FRAME_BYTES = 64 * 1024
 DEFAULT_SUBSCRIPTIONS_PER_S = 20_000.0
 DEFAULT_SUBSCRIPTION_BURST = 100_000.0
 _MIN_KEEPALIVE_INTERVAL_S = 0.5
+#: Protocol replies queued for a client that keeps sending without reading: past this, it is dropped.
+MAX_OUTBOX = 10_000
 
 
 class DXLinkConnection:
@@ -45,6 +47,13 @@ class DXLinkConnection:
         self._cursors: dict[int, Any] = {}
 
     def _queue(self, message: dict[str, object]) -> None:
+        if len(self.outbox) >= MAX_OUTBOX:
+            if not self.closing:
+                log.warning(
+                    "DXLink client sends without reading (%d replies queued): dropping it", MAX_OUTBOX
+                )
+                self.abort()
+            return
         self.outbox.append(dumps(message))
         self.wake.set()
 
