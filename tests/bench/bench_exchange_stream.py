@@ -12,6 +12,8 @@ Prints::
     exchange_stream_kept_up: yes|no     delivered >= 95 % of the target
     exchange_stream_cpu_percent: N      the exchange process's CPU use while streaming
     exchange_stream_max_gap_ms: N       the longest pause between two FEED_DATA messages
+    exchange_stream_batches_per_s: N    bursts of FEED_DATA (one per flush that had changes;
+                                        10 when both the market and the flushes keep pace)
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ async def measure(base_url: str, pid: int) -> dict[str, float]:
             await ws.send(json.dumps({"type": "FEED_SUBSCRIPTION", "channel": 1, "add": chunk}))
         width = len(FIELDS)
         events = 0
+        batches = 0
         max_gap = 0.0
         measuring = False
         begin = time.monotonic()
@@ -111,7 +114,7 @@ async def measure(base_url: str, pid: int) -> dict[str, float]:
             text = await ws.recv()
             now = time.monotonic()
             if not measuring and now - begin >= WARMUP_S:
-                measuring, events, started, last = True, 0, now, now
+                measuring, events, batches, started, last = True, 0, 0, now, now
                 cpu_started = cpu_seconds(pid)
             if measuring and now - started >= MEASURE_S:
                 cpu = (cpu_seconds(pid) - cpu_started) / (now - started) * 100
@@ -119,9 +122,16 @@ async def measure(base_url: str, pid: int) -> dict[str, float]:
             message = json.loads(text)
             if message["type"] == "FEED_DATA":
                 events += len(message["data"][1]) // width
+                batches += now - last > 0.03
                 max_gap = max(max_gap, now - last) if measuring else 0.0
                 last = now
-        return {"events_per_s": events / (now - started), "max_gap_ms": max_gap * 1000, "cpu_percent": cpu}
+        seconds = now - started
+        return {
+            "events_per_s": events / seconds,
+            "max_gap_ms": max_gap * 1000,
+            "cpu_percent": cpu,
+            "batches_per_s": batches / seconds,
+        }
 
 
 def main() -> int:
@@ -138,6 +148,7 @@ def main() -> int:
     print(f"exchange_stream_kept_up: {'yes' if rate >= 0.95 * TARGET_PER_S else 'no'}")
     print(f"exchange_stream_cpu_percent: {result['cpu_percent']:.0f}")
     print(f"exchange_stream_max_gap_ms: {result['max_gap_ms']:.0f}")
+    print(f"exchange_stream_batches_per_s: {result['batches_per_s']:.1f}")
     return 0
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import math
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -56,17 +58,17 @@ _VALUE_ATTRS = (
 
 def candle_values(candle: Any, flags: int = 0) -> dict[str, object]:
     """DXLink Candle field values of one model candle (``time`` in ms since the epoch)."""
-    time_ms = int(_attr(candle, "time", "time_ms"))
+    time_ms = int(candle.time)
     values: dict[str, object] = {
         "eventTime": 0,
         "eventFlags": flags,
         "index": event_index(time_ms),
         "time": time_ms,
         "sequence": 0,
-        "count": int(_attr(candle, "count", default=0) or 0),
+        "count": int(getattr(candle, "count", 0) or 0),
     }
     for name, attr in _VALUE_ATTRS:
-        value = _attr(candle, attr, name, default=None)
+        value = getattr(candle, attr, None)
         values[name] = _NAN if value is None else float(value)
     return values
 
@@ -85,23 +87,34 @@ def virtual_end_values(from_ms: int, flags: int) -> dict[str, object]:
     return values
 
 
-def snapshot_events(
+def iter_snapshot(
     candles_ascending: list[Any], from_ms: int, cap: int = MAX_SNAPSHOT_CANDLES
-) -> list[dict[str, object]]:
-    """Snapshot events, newest first, with the flags of dxlink.md 6.2 (see the module doc)."""
-    history = [c for c in candles_ascending if int(_attr(c, "time", "time_ms")) >= from_ms]
+) -> Iterator[dict[str, object]]:
+    """Snapshot events, newest first, with the flags of dxlink.md 6.2 (see the module doc).
+
+    Events are built as they are consumed, so a long history is encoded message by message.
+    """
+    first = bisect_left(candles_ascending, from_ms, key=_time_of)
+    history = candles_ascending[first:]
     snipped = len(history) > cap
     if snipped:
         history = history[-cap:]
-    events = [candle_values(c) for c in reversed(history)]
-    if snipped:
-        events[-1]["eventFlags"] = SNAPSHOT_SNIP
-    elif events and events[-1]["time"] == from_ms:
-        events[-1]["eventFlags"] = SNAPSHOT_END
-    else:
-        events.append(virtual_end_values(from_ms, REMOVE_EVENT | SNAPSHOT_END))
-    events[0]["eventFlags"] = int(events[0]["eventFlags"]) | SNAPSHOT_BEGIN  # type: ignore[call-overload]
-    return events
+    count = len(history)
+    exact_end = bool(history) and int(history[0].time) == from_ms
+    for position, candle in enumerate(reversed(history)):
+        flags = SNAPSHOT_BEGIN if position == 0 else 0
+        if position == count - 1:
+            flags |= SNAPSHOT_SNIP if snipped else SNAPSHOT_END if exact_end else 0
+        yield candle_values(candle, flags)
+    if not snipped and not exact_end:
+        yield virtual_end_values(from_ms, REMOVE_EVENT | SNAPSHOT_END | (0 if count else SNAPSHOT_BEGIN))
+
+
+def snapshot_events(
+    candles_ascending: list[Any], from_ms: int, cap: int = MAX_SNAPSHOT_CANDLES
+) -> list[dict[str, object]]:
+    """:func:`iter_snapshot` as a list."""
+    return list(iter_snapshot(candles_ascending, from_ms, cap))
 
 
 @dataclass
@@ -131,41 +144,37 @@ class CandleSubscription:
         except (ValueError, KeyError) as exc:
             log.info("no candles for %s: %s", self.symbol, exc)
             return []
-        by_time = {t: c for c in rows if (t := int(_attr(c, "time", "time_ms"))) <= now_ms}
+        by_time = {t: c for c in rows if (t := int(c.time)) <= now_ms}
         times = list(by_time)
         if len(times) != len(rows) or any(a >= b for a, b in pairwise(times)):
             log.debug("market candles for %s: duplicate, unordered or future rows dropped", self.symbol)
             return [by_time[t] for t in sorted(times)]
         return list(by_time.values())
 
-    def pending_events(self, market: MarketView, now_ms: int) -> list[dict[str, object]]:
-        """The events to send now: the whole snapshot once, then changed live candles."""
+    def pending_events(self, market: MarketView, now_ms: int) -> Iterator[dict[str, object]]:
+        """The events to send now: the whole snapshot once (lazily), then changed live candles."""
         if self.wants_snapshot:
             self.wants_snapshot = False
             period_ms = self.period.ms
             if self.current_only:
-                history = self._history(market, now_ms - (period_ms or _CALENDAR_LOOKBACK_MS) * 3, now_ms)[
-                    -1:
-                ]
-                self.from_ms = int(_attr(history[0], "time", "time_ms")) if history else now_ms
+                lookback = (period_ms or _CALENDAR_LOOKBACK_MS) * 3
+                history = self._history(market, now_ms - lookback, now_ms)[-1:]
+                self.from_ms = int(history[0].time) if history else now_ms
             else:
                 ask_from = self.from_ms
                 if period_ms:
                     span = period_ms * (MAX_SNAPSHOT_CANDLES + 1) * _HISTORY_SPAN_FACTOR
                     ask_from = max(self.from_ms, now_ms - span)
                 history = self._history(market, ask_from, now_ms)
-            events = snapshot_events(history, self.from_ms)
-            real = [e for e in events if not int(e["eventFlags"]) & REMOVE_EVENT]  # type: ignore[call-overload]
-            if real:
-                newest = real[0]
-                self.live_time = int(newest["time"])  # type: ignore[call-overload]
-                self.live_row = _row_key(newest)
-            return events
+            if history and int(history[-1].time) >= self.from_ms:
+                newest = candle_values(history[-1])
+                self.live_time, self.live_row = int(history[-1].time), _row_key(newest)
+            return iter_snapshot(history, self.from_ms)
         since = self.live_time if self.live_time is not None else self.from_ms
         updates = []
         for candle in self._history(market, max(since, self.from_ms), now_ms):
             values = candle_values(candle)
-            time_ms = int(values["time"])  # type: ignore[call-overload]
+            time_ms = int(candle.time)
             if self.live_time is not None and time_ms < self.live_time:
                 continue
             key = _row_key(values)
@@ -173,7 +182,7 @@ class CandleSubscription:
                 continue
             updates.append(values)
             self.live_time, self.live_row = time_ms, key
-        return updates
+        return iter(updates)
 
 
 def open_candle_subscription(
@@ -200,19 +209,11 @@ def open_candle_subscription(
     )
 
 
+def _time_of(candle: Any) -> int:
+    return int(candle.time)
+
+
 def _row_key(values: dict[str, object]) -> tuple[object, ...]:
     """Comparable candle values (NaN compares equal to NaN here)."""
     key = [values.get(name) for name, _ in _VALUE_ATTRS]
     return (*(None if v != v else v for v in key), values.get("count"))
-
-
-def _attr(obj: Any, *names: str, default: object = ...) -> Any:
-    for name in names:
-        if isinstance(obj, dict):
-            if name in obj:
-                return obj[name]
-        elif hasattr(obj, name):
-            return getattr(obj, name)
-    if default is ...:
-        raise AttributeError(f"candle has none of {names}")
-    return default

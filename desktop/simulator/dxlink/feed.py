@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Protocol
 
 from desktop.simulator.dxlink.candles import CandleSubscription, open_candle_subscription
@@ -111,6 +112,8 @@ class FeedChannel:
         for etype, names in table.items():
             if self.requested_fields.get(etype) != names:
                 self._encoders.pop(etype, None)
+                if etype == "Candle":
+                    self.restart_snapshots()  # a snapshot cut short by the change is sent again whole
         self.requested_fields = table
         return self.config_message()
 
@@ -222,63 +225,64 @@ class FeedChannel:
                 # The market's change set is trusted for ticker events (a requote with equal prices
                 # is still an update); snapshot-like events and trades are only sent when different.
                 dedupe = changed is None or fresh_only or etype in VALUE_DEDUPED_TYPES
-                rows = self._values(etype, candidates, market, now_ms)
-                yield from self._emit(etype, rows, dedupe=dedupe, remember=True)
+                yield from self._emit_tickers(etype, candidates, market, now_ms, dedupe)
         for sub in list(self.candle_subs.values()):
             if fresh_only and not sub.wants_snapshot:
                 continue
             events = sub.pending_events(market, now_ms)
-            if events and self.candle_subs.get(sub.symbol) is sub:
+            enc = self.encoder("Candle")
+            step = self._records_per_message(enc)
+            while (chunk := list(islice(events, step))) and self.candle_subs.get(sub.symbol) is sub:
                 yield from self._emit(
-                    "Candle", [(sub.symbol, v) for v in events], dedupe=False, remember=False
+                    enc, [(sub.symbol, enc.row(sub.symbol, v)) for v in chunk], remember=False
                 )
 
     @staticmethod
-    def _values(
-        etype: str, symbols: list[str], market: MarketView, now_ms: int
-    ) -> list[tuple[str, Mapping[str, object]]]:
-        event_fields = market.event_fields
-        out = []
-        for symbol in symbols:
-            values = event_fields(etype, symbol, now_ms)
-            if values is not None:
-                out.append((symbol, values))
-        return out
+    def _records_per_message(enc: EventEncoder) -> int:
+        return max(1, MAX_VALUES_PER_MESSAGE // max(1, len(enc.names)))
 
-    def _emit(
-        self, etype: str, events: list[tuple[str, Mapping[str, object]]], dedupe: bool, remember: bool
+    def _emit_tickers(
+        self, etype: str, symbols: list[str], market: MarketView, now_ms: int, dedupe: bool
     ) -> Iterator[str]:
-        if not events:
-            return
+        """Values asked from the market one message's worth at a time, so the event loop gets
+        a turn between messages even when thousands of symbols changed."""
         enc = self.encoder(etype)
+        step = self._records_per_message(enc)
+        event_fields = market.event_fields
         last_rows = self.last_rows
-        rows: list[tuple[str, list[object]]] = []
-        for symbol, values in events:
-            row = enc.row(symbol, values)
-            if not dedupe or last_rows.get((etype, symbol)) != row:
-                rows.append((symbol, row))
-        per_message = max(1, MAX_VALUES_PER_MESSAGE // max(1, len(enc.names)))
-        for start in range(0, len(rows), per_message):
+        for start in range(0, len(symbols), step):
             if self._encoders.get(etype) is not enc:
-                return  # FEED_SETUP changed this type's fields meanwhile: next flush resends
-            chunk = rows[start : start + per_message]
-            if self._announced.get(etype) != enc.names or self._format_announced != self.data_format:
-                yield dumps(self.config_message((etype,)))
-            if remember:
-                last_rows.update(((etype, symbol), row) for symbol, row in chunk)
-            if self.data_format == "FULL":
-                names = enc.names
-                head = {} if "eventType" in names else {"eventType": etype}  # FULL objects self-describe
-                objects = [
-                    head | {n: v for n, v in zip(names, row, strict=True) if v is not None}
-                    for _, row in chunk
-                ]
-                yield feed_data_full(self.channel_id, objects)
-            else:
-                flat: list[object] = []
-                for _, row in chunk:
-                    flat.extend(row)
-                yield feed_data_compact(self.channel_id, etype, flat)
+                return  # FEED_SETUP changed this type's fields meanwhile: the next flush resends
+            rows = []
+            for symbol in symbols[start : start + step]:
+                values = event_fields(etype, symbol, now_ms)
+                if values is not None:
+                    row = enc.row(symbol, values)
+                    if not dedupe or last_rows.get((etype, symbol)) != row:
+                        rows.append((symbol, row))
+            yield from self._emit(enc, rows, remember=True)
+
+    def _emit(self, enc: EventEncoder, rows: list[tuple[str, list[object]]], remember: bool) -> Iterator[str]:
+        """One FEED_DATA for ``rows`` (one event type), preceded by a FEED_CONFIG when needed."""
+        etype = enc.event_type
+        if not rows or self._encoders.get(etype) is not enc:
+            return
+        if self._announced.get(etype) != enc.names or self._format_announced != self.data_format:
+            yield dumps(self.config_message((etype,)))
+        if remember:
+            self.last_rows.update(((etype, symbol), row) for symbol, row in rows)
+        if self.data_format == "FULL":
+            names = enc.names
+            head = {} if "eventType" in names else {"eventType": etype}  # FULL objects self-describe
+            objects = [
+                head | {n: v for n, v in zip(names, row, strict=True) if v is not None} for _, row in rows
+            ]
+            yield feed_data_full(self.channel_id, objects)
+        else:
+            flat: list[object] = []
+            for _, row in rows:
+                flat.extend(row)
+            yield feed_data_compact(self.channel_id, etype, flat)
 
 
 def _item(entry: object, key: str) -> tuple[str, str]:

@@ -171,6 +171,7 @@ class DXLinkConnection:
                 if text is None:
                     break
                 await self._send(text)
+                await asyncio.sleep(0)  # let REST and other sockets in between two messages
             await self._wait_stall()
 
     async def _sleep_until_due(self) -> None:
