@@ -484,3 +484,45 @@ async def test_a_client_sending_keepalives_is_not_dropped(quick_exchange) -> Non
             await client.send({"type": "KEEPALIVE", "channel": 0})
             got = await client.quiet_for(0.5)
             assert not any(m["type"] == "ERROR" for m in got)
+
+
+async def option_streamer_symbol(exchange, underlying: str = "SPY") -> str:
+    access = await access_token(exchange)
+    async with httpx.AsyncClient(base_url=exchange.base_url, timeout=10) as http:
+        answer = await http.get(
+            f"/option-chains/{underlying}/nested", headers={"Authorization": f"Bearer {access}"}
+        )
+        answer.raise_for_status()
+        expiration = answer.json()["data"]["items"][0]["expirations"][2]
+        strikes = expiration["strikes"]
+        return strikes[len(strikes) // 2]["call-streamer-symbol"]
+
+
+@pytest.mark.parametrize("data_format", ["COMPACT", "FULL"])
+async def test_every_event_type_with_every_spec_field_validates(exchange, data_format: str) -> None:
+    option = await option_streamer_symbol(exchange)
+    wanted = {
+        (t, s) for t in ("Quote", "Trade", "Summary", "Profile") for s in ("SPY", "SPX", "BTC/USD:CXTALP")
+    }
+    wanted |= {(t, option) for t in ("Quote", "Summary", "Greeks", "TheoPrice")}
+    async with feed(exchange) as client:
+        await client.send({"type": "FEED_SETUP", "channel": 1, "acceptDataFormat": data_format})
+        items = [
+            {"type": t, "symbol": s}
+            for t in ("Quote", "Trade", "Summary", "Profile", "Greeks", "TheoPrice")
+            for s in ("SPY", "SPX", "BTC/USD:CXTALP", option)
+        ]
+        await client.send({"type": "FEED_SUBSCRIPTION", "channel": 1, "add": items})
+        seen: dict[tuple[str, str], dict] = {}
+        async with asyncio.timeout(20):
+            while not wanted <= set(seen):
+                for event in client.events(await client.expect_type("FEED_DATA", 1)):
+                    seen[(event["eventType"], event["eventSymbol"])] = event
+    configs = [m for m in client.received if m["type"] == "FEED_CONFIG" and "eventFields" in m]
+    announced = {t: f for m in configs for t, f in m["eventFields"].items()}
+    assert announced["Quote"] == list(DEFAULT_QUOTE_FIELDS) and "vega" in announced["Greeks"]
+    greeks = seen[("Greeks", option)]
+    assert 0 < greeks["delta"] < 1 and greeks["gamma"] > 0 and greeks["volatility"] > 0
+    quote = seen[("Quote", option)]
+    assert 0 <= quote["bidPrice"] <= quote["askPrice"]
+    assert seen[("Profile", "SPY")]["description"]
