@@ -113,8 +113,8 @@ class OrderService(QObject):
         self._tracked: dict[int, Order] = {}
         self._tracked_complex_id: int | None = None
         portfolio.order_updated.connect(self._on_order_event)
-        portfolio.account_changed.connect(lambda _account: self._ticket_changed())
-        session.signed_out.connect(lambda: self.set_ticket(None))
+        portfolio.account_changed.connect(self._on_account_changed)
+        session.signed_out.connect(self._on_signed_out)
 
     # --- state ----------------------------------------------------------------------------
 
@@ -168,6 +168,12 @@ class OrderService(QObject):
         self._tracked.clear()
         self._tracked_complex_id = None
         self._set_state(OrderState.DRAFT)
+
+    def _on_account_changed(self, _account: object) -> None:
+        self._ticket_changed()
+
+    def _on_signed_out(self) -> None:
+        self.set_ticket(None)
 
     def send_refusal(self) -> str | None:
         """Why Send is disabled right now (plain words), or ``None`` when it is allowed."""

@@ -80,7 +80,7 @@ class PortfolioService(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reset()
         if auto_load:
-            session.signed_in.connect(lambda _customer: self._spawn(self.load(), "Loading the accounts"))
+            session.signed_in.connect(self._on_signed_in)
         session.signed_out.connect(self._on_signed_out)
 
     def _reset(self) -> None:
@@ -340,6 +340,9 @@ class PortfolioService(QObject):
                 self.error.emit(f"{what} failed: {message}")
 
         task.add_done_callback(done)
+
+    def _on_signed_in(self, _customer: object) -> None:
+        self._spawn(self.load(), "Loading the accounts")
 
     def _on_signed_out(self) -> None:
         for t in list(self._tasks):

@@ -87,3 +87,52 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         if (service, username) not in self.store:
             raise keyring.errors.PasswordDeleteError(username)
         del self.store[(service, username)]
+
+
+class LateAnswerProxy:
+    """A loopback TCP relay in front of the exchange that can hold back the *answers*.
+
+    Requests reach the exchange at once (so it processes them); with ``delay_s`` set, every
+    byte coming back waits that long first. This is the "the server did it but the answer came
+    too late" fault that the exchange's ``latency_ms`` knob (applied before it reads a request)
+    cannot produce.
+    """
+
+    def __init__(self, upstream_url: str) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(upstream_url)
+        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+        self.delay_s = 0.0
+        self._server: Any = None
+
+    async def start(self) -> str:
+        import asyncio
+
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    async def _serve(self, reader: Any, writer: Any) -> None:
+        import asyncio
+
+        up_reader, up_writer = await asyncio.open_connection(*self.upstream)
+
+        async def pipe(src: Any, dst: Any, late: bool) -> None:
+            try:
+                while chunk := await src.read(65536):
+                    if late and self.delay_s:
+                        await asyncio.sleep(self.delay_s)
+                    dst.write(chunk)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer, False), pipe(up_reader, writer, True))
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()

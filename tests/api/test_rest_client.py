@@ -103,7 +103,8 @@ async def test_dry_run_place_cancel_and_replace(client: Any) -> None:
     order = resting_limit(price="1.11")
     review = await client.dry_run(MAIN, order.to_json())
     assert review.ok and review.order is not None and review.order.is_dry_run
-    assert review.buying_power_effect is not None and review.buying_power_effect.change_in_buying_power < 0
+    bpe = review.buying_power_effect
+    assert bpe is not None and bpe.change_in_margin_requirement < 0  # buying stock needs margin (a Debit)
     assert review.fee_calculation is not None
     assert '"buying-power-effect"' in review.raw_json
 

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from desktop.api.environments import demo
 from desktop.api.errors import OrderStatusUnknown, RateLimited, ServerError
+from desktop.api.rest import TastytradeClient
 from desktop.api.retry import RetryPolicy
-from tests.api._fixtures import MAIN, demo_client, resting_limit
+from tests.api._fixtures import MAIN, LateAnswerProxy, demo_client, resting_limit
 
 FAST = RetryPolicy(max_attempts=4, base_delay=0.05, max_delay=0.2, max_retry_after=5)
 
@@ -39,7 +41,7 @@ async def test_persistent_500_gives_up_after_the_policy_with_a_clear_error(excha
         await client.sign_in()
         exchange.admin("faults", {"rest_error_rate": 1.0, "rest_error_status": 500})
         before = client.request_count
-        with pytest.raises(ServerError, match="server had an error"):
+        with pytest.raises(ServerError, match="Try again"):
             await client.positions(MAIN)
         assert client.request_count - before == FAST.max_attempts
 
@@ -88,17 +90,41 @@ async def test_dry_run_is_safe_to_retry_on_500(exchange: Any) -> None:
             assert (await client.dry_run(MAIN, resting_limit().to_json())).ok
 
 
-async def test_timed_out_submit_exists_exactly_once(exchange: Any) -> None:
-    async with demo_client(exchange, timeout=0.5, lookup_timeout=10.0, order_lookup_s=10.0) as client:
+async def test_submit_answered_too_late_is_found_and_exists_exactly_once(exchange: Any) -> None:
+    proxy = LateAnswerProxy(exchange.base_url)
+    url = await proxy.start()
+    env = demo(url, exchange.streamer_url)
+    try:
+        async with TastytradeClient(
+            env, "s", "r", timeout=0.5, lookup_timeout=10.0, order_lookup_s=10.0
+        ) as client:
+            await client.sign_in()
+            proxy.delay_s = 1.5  # the exchange places the order; its answer arrives after our timeout
+            result = await client.place_order(MAIN, resting_limit(price="1.51").to_json())
+            assert result.recovered, "the answer was lost, the order was found by looking"
+            assert result.order is not None and result.order.id is not None
+            proxy.delay_s = 0
+            orders = await client.live_orders(MAIN)
+            assert _count(orders, "1.51") == 1
+            assert result.order.id in {o.id for o in orders}
+    finally:
+        await proxy.close()
+
+
+async def test_submit_timing_out_under_exchange_latency_is_never_sent_twice(exchange: Any) -> None:
+    async with demo_client(exchange, timeout=0.5, lookup_timeout=10.0, order_lookup_s=4.0) as client:
         await client.sign_in()
         exchange.admin("faults", {"latency_ms": 1500})
-        result = await client.place_order(MAIN, resting_limit(price="1.51").to_json())
-        assert result.recovered, "the answer was lost, the order was found by looking"
-        assert result.order is not None and result.order.id is not None
+        try:
+            result = await client.place_order(MAIN, resting_limit(price="1.52").to_json())
+        except OrderStatusUnknown:
+            result = None
         exchange.admin("faults/reset", {})
-        orders = await client.live_orders(MAIN)
-        assert _count(orders, "1.51") == 1
-        assert result.order.id in {o.id for o in orders}
+        await asyncio.sleep(2.0)  # anything still in flight has landed by now
+        count = _count(await client.live_orders(MAIN), "1.52")
+        assert count <= 1, "a timed-out submit must never be resent"
+        if result is not None:
+            assert result.recovered and count == 1
 
 
 async def test_timed_out_submit_that_never_shows_up_is_reported_not_resent(exchange: Any) -> None:
@@ -115,9 +141,7 @@ async def test_timed_out_submit_that_never_shows_up_is_reported_not_resent(excha
 
 
 async def test_unreachable_server_is_a_network_error(exchange: Any) -> None:
-    from desktop.api.environments import demo
     from desktop.api.errors import NetworkError
-    from desktop.api.rest import TastytradeClient
 
     env = demo("http://127.0.0.1:9", exchange.streamer_url)  # the discard port: nothing listens
     async with TastytradeClient(env, "s", "r", retry=FAST) as client:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from desktop.api.errors import ApiError
 from desktop.api.models import DryRunResult
 from desktop.core.orders import NewComplexOrder, OrderAction, OrderLeg
 from desktop.services.orders import OrderState, SendRefused
@@ -153,8 +154,12 @@ async def test_replace_is_dry_run_first_and_returns_the_new_order(stack: Stack) 
     assert placed.order is not None and placed.order.id is not None
     new = await stack.orders.replace(placed.order.id, resting_limit(price="2.08"))
     assert new.id != placed.order.id and new.price == Decimal("-2.08")
-    with pytest.raises(SendRefused, match="did not pass review"):
-        await stack.orders.replace(new.id or 0, resting_limit(price="500.00", quantity=1_000_000))
+    with pytest.raises(SendRefused, match="not a valid increment"):  # off-tick: refused at review
+        await stack.orders.replace(new.id or 0, resting_limit(price="2.085"))
+    with pytest.raises(ApiError, match="legs must match"):  # a replace cannot change the legs
+        await stack.orders.replace(new.id or 0, resting_limit(price="2.09", quantity=5))
+    still = await stack.client.order(MAIN, new.id or 0)
+    assert still.is_working and still.price == Decimal("-2.08"), "nothing was replaced"
 
 
 async def test_complex_order_review_and_send(stack: Stack) -> None:
