@@ -49,6 +49,8 @@ class Ledger:
         self.counters = {"order": 270_000, "complex": 2_000_010_000, "transaction": 250_000_000, "fill": 1}
         self.last_day = ""
         self._instruments: dict[str, Instrument | None] = {}
+        self._valuations: dict[str, tuple[int, int, Valuation]] = {}
+        self.version = 0  # bumped by every commit (valuation cache key)
         self.matcher: Matcher | None = None
         from desktop.simulator.account.desk import OrderDesk
 
@@ -178,6 +180,7 @@ class Ledger:
 
     def commit(self, batch: Batch) -> None:
         self.store.commit(batch)
+        self.version += 1
 
     def publish_balance(self, account: str) -> None:
         self.ctx.bus.publish(account, "AccountBalance", self.balance(account))
@@ -224,16 +227,25 @@ class Ledger:
         cash: Decimal | None = None,
         exclude_order: int | None = None,
     ) -> Valuation:
+        """The account valued at current marks (cached per market tick for the plain case)."""
+        plain = positions is None and cash is None and exclude_order is None
+        if plain:
+            cached = self._valuations.get(account)
+            if cached is not None and cached[0] == self.market.tick and cached[1] == self.version:
+                return cached[2]
         marked = mark_positions(
             self.positions[account].values() if positions is None else positions, self.market, self.instrument
         )
-        return value(
+        v = value(
             self.cash[account] if cash is None else cash,
             marked,
             self.market,
             self.is_cash_account(account),
             self.reserved(account, exclude_order),
         )
+        if plain:
+            self._valuations[account] = (self.market.tick, self.version, v)
+        return v
 
     def balance(self, account: str) -> dict[str, Any]:
         now = self.ctx.clock.now_ms()

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from desktop.core import calendar
 from desktop.core.futures_symbols import month_code
@@ -67,7 +68,8 @@ def session_ms(day: date, hh: int, mm: int) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def equity_expirations(u: Underlying, today: date) -> list[ExpirationSpec]:
+@lru_cache(maxsize=512)
+def equity_expirations(u: Underlying, today: date) -> tuple[ExpirationSpec, ...]:
     """Expirations of an optionable underlying from ``today`` out to a year."""
     year = calendar.option_expirations(today, 366, weeklies=False)
     weekly_days = 56 if u.liquidity >= 4 else 21
@@ -92,7 +94,7 @@ def equity_expirations(u: Underlying, today: date) -> list[ExpirationSpec]:
             continue
         close = (16, 15) if u.is_etf and u.liquidity >= 5 else (16, 0)
         out.append(ExpirationSpec(d, u.symbol, kind, "PM", session_ms(d, *close), session_ms(d, *close)))
-    return out
+    return tuple(out)
 
 
 def strike_increments(u: Underlying, spot: float) -> tuple[float, float, float]:

@@ -249,8 +249,8 @@ class MarketModel:
         """The option chain of a REST underlying (``SPY``, ``SPX``, ``/ES``)."""
         return self.registry.chain(underlying, self.now_ms, self.price_of, self.vol_of)
 
-    def pricer(self, underlying: str) -> ChainPricer | None:
-        """The chain's pricer, repriced for the current tick."""
+    def pricer(self, underlying: str, reprice: bool = True) -> ChainPricer | None:
+        """The chain's pricer, repriced for the current tick (unless ``reprice`` is false)."""
         chain = self.chain(underlying)
         if chain is None:
             return None
@@ -258,15 +258,18 @@ class MarketModel:
         if p is None or p.chain is not chain:
             p = ChainPricer(chain, self.surface_params(underlying), self.seed)
             self.pricers[underlying] = p
-        if p.tick != self.tick or p.version != chain.version:
-            prices, prevs = [], []
-            for s in chain.under_streamers:
-                t = self.tickers.get(s)
-                prices.append(t.mark if t is not None else math.nan)
-                prevs.append(t.day.prev_close if t is not None else math.nan)
-            path = self.path_of_chain(underlying)
-            p.reprice(prices, prevs, self.now_ms, self.iv_scale(path), self.tick)
+        if reprice and (p.tick != self.tick or p.version != chain.version):
+            prices, prevs = self._under_prices(chain)
+            p.reprice(prices, prevs, self.now_ms, self.iv_scale(self.path_of_chain(underlying)), self.tick)
         return p
+
+    def _under_prices(self, chain: OptionChain) -> tuple[list[float], list[float]]:
+        prices, prevs = [], []
+        for s in chain.under_streamers:
+            t = self.tickers.get(s)
+            prices.append(t.mark if t is not None else math.nan)
+            prevs.append(t.day.prev_close if t is not None else math.nan)
+        return prices, prevs
 
     def path_of_chain(self, underlying: str) -> str:
         """The core path an underlying (``SPY``, ``/ES``) follows."""
@@ -303,11 +306,19 @@ class MarketModel:
     def quote(self, inst: Instrument) -> tuple[float, float, float]:
         """(bid, ask, mark) of any instrument right now (NaN when it has no quote)."""
         if inst.is_option:
-            p = self.pricer(self.registry.chain_of_option(inst))
+            key = self.registry.chain_of_option(inst)
+            p = self.pricer(key, reprice=False)
             pos = p.chain.index.get(inst.streamer_symbol) if p is not None else None
+            if p is not None and pos is None and self.resolve(inst.streamer_symbol) is not None:
+                pos = p.chain.index.get(inst.streamer_symbol)  # re-listed after a day roll
             if p is None or pos is None:
                 return math.nan, math.nan, math.nan
-            return float(p.bid[pos]), float(p.ask[pos]), float((p.bid[pos] + p.ask[pos]) / 2)
+            if p.tick == self.tick and p.version == p.chain.version:
+                bid, ask = float(p.bid[pos]), float(p.ask[pos])
+            else:  # the chain is not being streamed: price just this option
+                prices, _ = self._under_prices(p.chain)
+                bid, ask = p.quote_one(pos, prices, self.now_ms, self.iv_scale(self.path_of_chain(key)))
+            return bid, ask, (bid + ask) / 2
         t = self.tickers.get(inst.streamer_symbol)
         if t is None:
             return math.nan, math.nan, math.nan

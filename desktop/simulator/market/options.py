@@ -90,13 +90,16 @@ class ChainPricer:
     def years(self, now_ms: int) -> np.ndarray:
         return np.maximum((self.chain.expires_ms - now_ms) / YEAR_MS, _MIN_YEARS)
 
-    def surface(self, spots: np.ndarray, years: np.ndarray, iv_scale: float) -> np.ndarray:
-        """Implied vol per option for underlying prices ``spots`` (per option)."""
+    def surface(
+        self, spots: np.ndarray, years: np.ndarray, iv_scale: float, strike: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Implied vol per option for underlying prices ``spots`` (per option, or per ``strike``)."""
         p = self.params
         atm = atm_vol(p.base_iv, iv_scale, years)
         fwd = spots * np.exp((p.rate - p.dividend_yield) * years)
+        strikes = self.chain.strike if strike is None else strike
         with np.errstate(all="ignore"):
-            m = np.log(self.chain.strike / fwd) / (atm * np.sqrt(years))
+            m = np.log(strikes / fwd) / (atm * np.sqrt(years))
         m = np.clip(np.nan_to_num(m), -6.0, 6.0)
         smile = 1.0 + 0.5 * p.skew * m + 0.035 * m * m
         return atm * np.clip(smile, 0.45, 3.5)
@@ -138,16 +141,9 @@ class ChainPricer:
         iv = self.surface(spots, years, iv_scale)
         g = bs_greeks_arr(spots, c.strike, years, p.rate, iv, c.is_call, p.dividend_yield)
         theo = np.nan_to_num(g.price, nan=0.0)
-        tick_size = np.where(theo < self.thresh, self.small, self.large)
-        pct = {5: 0.012, 4: 0.03, 3: 0.05}.get(p.liquidity, 0.07)
-        width = np.maximum(tick_size * (1 if p.liquidity >= 5 else 2), theo * pct + tick_size * 0.5)
-        width = np.minimum(width, np.maximum(tick_size * 2, theo * 0.25))
-        bid = np.floor((theo - width / 2) / tick_size + 1e-9) * tick_size
-        ask = np.ceil((theo + width / 2) / tick_size - 1e-9) * tick_size
-        ask = np.maximum(ask, bid + tick_size)
-        bid = np.maximum(bid, 0.0)
+        bid, ask = self._quote(theo, self.small, self.thresh, self.large)
         self.spot, self.theo, self.iv = spots, theo, iv
-        self.bid, self.ask = np.round(bid, 4), np.round(ask, 4)
+        self.bid, self.ask = bid, ask
         self.delta, self.gamma, self.theta, self.vega, self.rho = g.delta, g.gamma, g.theta, g.vega, g.rho
         sizes = self._rng.integers(1, 60 * p.liquidity, size=(2, n))
         self.bid_size, self.ask_size = sizes[0].astype(float), sizes[1].astype(float)
@@ -165,6 +161,37 @@ class ChainPricer:
             self.day_volume = self.day_volume + np.where(trades, size, 0)
             self.last_time = np.where(trades, now_ms, self.last_time)
         self.tick = tick
+
+    def _quote(
+        self, theo: np.ndarray, small: np.ndarray, thresh: np.ndarray, large: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Bid and ask around ``theo`` on the option's ticks, wider for pricier, less liquid names."""
+        liquidity = self.params.liquidity
+        tick_size = np.where(theo < thresh, small, large)
+        pct = {5: 0.012, 4: 0.03, 3: 0.05}.get(liquidity, 0.07)
+        width = np.maximum(tick_size * (1 if liquidity >= 5 else 2), theo * pct + tick_size * 0.5)
+        width = np.minimum(width, np.maximum(tick_size * 2, theo * 0.25))
+        bid = np.floor((theo - width / 2) / tick_size + 1e-9) * tick_size
+        ask = np.ceil((theo + width / 2) / tick_size - 1e-9) * tick_size
+        ask = np.maximum(ask, bid + tick_size)
+        return np.round(np.maximum(bid, 0.0), 4), np.round(ask, 4)
+
+    def quote_one(
+        self, pos: int, under_prices: list[float], now_ms: int, iv_scale: float
+    ) -> tuple[float, float]:
+        """Bid and ask of one option right now without repricing the whole chain."""
+        c, p = self.chain, self.params
+        if self.version != c.version:
+            self._resize()
+        idx = np.asarray([pos])
+        spot = np.asarray(under_prices, dtype=float)[c.under_slot[idx]]
+        years = self.years(now_ms)[idx]
+        iv = self.surface(spot, years, iv_scale, c.strike[idx])
+        theo = np.nan_to_num(
+            bs_price_arr(spot, c.strike[idx], years, p.rate, iv, c.is_call[idx], p.dividend_yield)
+        )
+        bid, ask = self._quote(theo, self.small[idx], self.thresh[idx], self.large[idx])
+        return float(bid[0]), float(ask[0])
 
     def _start_day(
         self, spots: np.ndarray, prev_closes: list[float], years: np.ndarray, iv_scale: float, now_ms: int
