@@ -85,7 +85,11 @@ class StreamerConnection:
             await self._wait_stall()
             if msg.type is WSMsgType.TEXT:
                 self.last_heard = time.monotonic()
-                self._handle(msg.data)
+                try:
+                    self._handle(msg.data)
+                except Exception:  # a bug must not kill the socket: report it, carry on
+                    log.exception("account streamer: handling a client message failed")
+                    self._ack("", None, ok=False, message="internal-error")
             elif msg.type is WSMsgType.PING:
                 self.last_heard = time.monotonic()  # tastyware v12 relies on websocket pings alone
                 await ws.pong(msg.data)

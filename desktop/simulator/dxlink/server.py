@@ -77,7 +77,13 @@ class DXLinkConnection:
             msg = await ws.receive()
             await self._wait_stall()
             if msg.type is WSMsgType.TEXT:
-                self.session.receive_text(msg.data)
+                try:
+                    self.session.receive_text(msg.data)
+                except Exception:  # a bug must not kill the socket: report it, carry on
+                    log.exception("DXLink: handling a client message failed")
+                    self._queue(
+                        {"type": "ERROR", "channel": 0, "error": "UNKNOWN", "message": "Internal error."}
+                    )
                 self.wake.set()
             elif msg.type is WSMsgType.BINARY:
                 self.session.receive_text("\x00")  # answered with ERROR INVALID_MESSAGE
@@ -167,7 +173,11 @@ class DXLinkConnection:
                 await self._drain_outbox()
                 if session.channels.get(channel_id) is not feed or not session.authorized or self.closing:
                     break
-                text = next(texts, None)
+                try:
+                    text = next(texts, None)
+                except Exception:  # e.g. the market failing on one symbol: log, skip this flush
+                    log.exception("DXLink: flushing channel %s failed", channel_id)
+                    break
                 if text is None:
                     break
                 await self._send(text)
