@@ -106,6 +106,10 @@ async def test_a_bad_token_fails_connect_and_the_old_action_name_works(exchange)
         ack = await recv(ws)
         check_ack(ack, "connect", "error", 1)
         assert ack["message"] == "failed"
+        await send(ws, "connect", token, 2, value=["5WT99999"])  # not one of this customer's accounts
+        ack = await recv(ws)
+        check_ack(ack, "connect", "error", 2)
+        assert ack["message"] == "failed"
         await connected(ws, token, action="account-subscribe")
 
 
