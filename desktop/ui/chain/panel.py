@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -107,6 +108,7 @@ class ChainPanel(QWidget):
         self.header = QLabel("", self)
         self.header.setObjectName("chainHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.strategy = StrategyBar(self)
         self.model = ChainModel(self.market.read, self._spot_of_row, self._leg_side, self)
         self.view = ChainTableView(self.model, self)
@@ -159,6 +161,9 @@ class ChainPanel(QWidget):
             loaded = await load_chain(client, symbol)
         except Exception as exc:
             if generation == self._generation:
+                self.loaded, self.metrics = None, None
+                self.rebuild_rows()
+                self.market.show((), ())
                 self.load_error = f"{symbol}: {describe_error(exc)}"
                 self.header.setText(f"<b>{symbol}</b> &nbsp; no option chain: {describe_error(exc)}")
             raise

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -134,6 +135,7 @@ class StrategyBar(QWidget):
         self.status = QLabel("", self)
         self.status.setObjectName("strategyStatus")
         self.status.setProperty("tone", "muted")
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.width_label = QLabel("wide", self)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 0, 4, 0)

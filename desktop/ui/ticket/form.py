@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
+    QToolButton,
     QWidget,
 )
 
@@ -52,6 +52,12 @@ def parse_price(text: str) -> Decimal | None:
     return abs(value) if value.is_finite() else None
 
 
+def _shrinkable(combo: QComboBox, chars: int = 6) -> QComboBox:
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo
+
+
 def _edit(name: str, tip: str, width: int = 80) -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)
@@ -61,11 +67,11 @@ def _edit(name: str, tip: str, width: int = 80) -> QLineEdit:
     return edit
 
 
-def _button(name: str, text: str, tip: str) -> QPushButton:
-    b = QPushButton(text)
+def _button(name: str, text: str, tip: str) -> QToolButton:
+    b = QToolButton()
     b.setObjectName(name)
+    b.setText(text)
     b.setToolTip(tip)
-    b.setAutoDefault(False)
     return b
 
 
@@ -122,6 +128,8 @@ class OrderForm(QWidget):
         self.bracket_stop = _edit(
             "ticketBracketStopEdit", "Stop trigger of the stop-loss order (empty: none)"
         )
+        for combo in (self.order_type, self.tif, self.effect, self.bracket):
+            _shrinkable(combo)
         self._layout()
         self._connect()
         self.sync()
@@ -143,7 +151,7 @@ class OrderForm(QWidget):
         grid.addWidget(self.effect, 1, 2)
         buttons = QHBoxLayout()
         for b in (self.down_button, self.up_button, self.mid_button, self.natural_button):
-            b.setMaximumWidth(44)
+            b.setMinimumWidth(28)
             buttons.addWidget(b)
         buttons.addStretch(1)
         grid.addLayout(buttons, 1, 3)

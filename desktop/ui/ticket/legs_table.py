@@ -27,8 +27,10 @@ from .pricing import LegQuote
 __all__ = ["LegsTable", "leg_columns"]
 
 _SHORT_TYPES = {
+    InstrumentType.EQUITY.value: "Stock",
     InstrumentType.EQUITY_OPTION.value: "Option",
-    InstrumentType.FUTURE_OPTION.value: "Fut. option",
+    InstrumentType.FUTURE.value: "Future",
+    InstrumentType.FUTURE_OPTION.value: "Fut. opt",
     InstrumentType.CRYPTOCURRENCY.value: "Crypto",
 }
 _OPTION_ACTIONS = (
@@ -44,9 +46,14 @@ def _action_tone(leg: TicketLeg, _value: Any) -> str | None:
 
 
 def _symbol_text(leg: TicketLeg) -> str:
-    if leg.instrument_type == InstrumentType.FUTURE_OPTION.value and leg.strike is not None:
-        return f"{leg.underlying} {leg.expiration:%d %b %y} {leg.strike.normalize():f} {leg.option_type}"
-    return fmt.describe_symbol(leg.symbol)
+    """``SPY Call`` for options (expiration and strike have their own columns), else the symbol."""
+    if leg.is_option and leg.option_type:
+        return f"{leg.underlying} {'Call' if leg.option_type == 'C' else 'Put'}"
+    return leg.symbol.strip()
+
+
+def _date(value: object) -> str:
+    return "" if value is None else f"{value:%d %b %y}"
 
 
 def leg_columns(
@@ -62,19 +69,19 @@ def leg_columns(
 
     return [
         Column("action", "Action", "Buy or sell, to open or to close (right-click to change)",
-               lambda leg: leg.action.value, tone=_action_tone, width=92),
+               lambda leg: leg.action.value, tone=_action_tone, width=76),
         Column("quantity", "Qty", "Contracts/shares this leg trades (ratio × order quantity)",
-               lambda leg: leg.quantity(size()), fmt.quantity, RIGHT, width=44),
+               lambda leg: leg.quantity(size()), fmt.quantity, RIGHT, width=30),
         Column("ratio", "Ratio", "Quantity per unit of the order (a butterfly is 1:2:1)",
-               lambda leg: leg.ratio, lambda v: f"×{fmt.quantity(v)}", CENTER, width=42),
-        Column("symbol", "Instrument", "What the leg trades", _symbol_text, width=150),
+               lambda leg: leg.ratio, lambda v: f"×{fmt.quantity(v)}", CENTER, width=34),
+        Column("symbol", "Instrument", "What the leg trades", _symbol_text, width=66),
         Column("type", "Type", "Instrument type",
-               lambda leg: _SHORT_TYPES.get(leg.instrument_type, leg.instrument_type), width=62),
-        Column("expiration", "Exp", "Expiration date", lambda leg: leg.expiration, fmt.iso_date, width=78),
+               lambda leg: _SHORT_TYPES.get(leg.instrument_type, leg.instrument_type), width=42),
+        Column("expiration", "Exp", "Expiration date", lambda leg: leg.expiration, _date, width=58),
         Column("strike", "Strike", "Strike price", lambda leg: leg.strike,
-               lambda v: "" if v is None else f"{v.normalize():f}", RIGHT, width=52),
-        Column("bid", "Bid", "Live bid of this leg", bid, fmt.price, RIGHT, width=52),
-        Column("ask", "Ask", "Live ask of this leg", ask, fmt.price, RIGHT, width=52),
+               lambda v: "" if v is None else f"{v.normalize():f}", RIGHT, width=40),
+        Column("bid", "Bid", "Live bid of this leg", bid, fmt.price, RIGHT, width=38),
+        Column("ask", "Ask", "Live ask of this leg", ask, fmt.price, RIGHT, width=38),
     ]  # fmt: skip
 
 

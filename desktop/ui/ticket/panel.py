@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +50,14 @@ def _button(name: str, text: str, tip: str) -> QPushButton:
     b.setObjectName(name)
     b.setToolTip(tip)
     b.setAutoDefault(False)
+    return b
+
+
+def _tool(name: str, text: str, tip: str) -> QToolButton:
+    b = QToolButton()
+    b.setObjectName(name)
+    b.setText(text)
+    b.setToolTip(tip)
     return b
 
 
@@ -92,15 +101,16 @@ class OrderTicketPanel(QWidget):
         self.reason.setObjectName("ticketReason")
         self.reason.setWordWrap(True)
         self.legs_table = LegsTable(self.draft, self.quotes.quote, self)
-        self.remove_button = _button("ticketRemoveLeg", "Remove", "Remove the selected legs (Delete)")
-        self.reverse_button = _button("ticketReverse", "Reverse", "Turn every buy into a sell and back")
-        self.clear_button = _button("ticketClear", "Clear", "Empty the ticket")
+        self.remove_button = _tool("ticketRemoveLeg", "Remove", "Remove the selected legs (Delete)")
+        self.reverse_button = _tool("ticketReverse", "Reverse", "Turn every buy into a sell and back")
+        self.clear_button = _tool("ticketClear", "Clear", "Empty the ticket")
         self.symbol_edit = QLineEdit(self)
         self.symbol_edit.setObjectName("ticketSymbolEdit")
         self.symbol_edit.setPlaceholderText("Add: AAPL, /ESZ5, BTC/USD…")
         self.symbol_edit.setToolTip("Type a stock, future, crypto pair or option symbol, then Buy or Sell")
-        self.add_buy = _button("ticketAddBuy", "Buy", "Add a buy leg for the typed symbol")
-        self.add_sell = _button("ticketAddSell", "Sell", "Add a sell leg for the typed symbol")
+        self.symbol_edit.setMinimumWidth(60)
+        self.add_buy = _tool("ticketAddBuy", "Buy", "Add a buy leg for the typed symbol")
+        self.add_sell = _tool("ticketAddSell", "Sell", "Add a sell leg for the typed symbol")
         self.form = OrderForm(self.draft, self)
         self.review_button = _button(
             "reviewButton", "Review", "Dry-run the order: buying power, fees, checks (Ctrl+R)"
