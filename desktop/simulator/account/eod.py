@@ -77,6 +77,9 @@ def expire_options(ledger: Ledger, now: int) -> None:
 
 def _settle(ledger: Ledger, batch: Batch, p: Position, now: int) -> None:
     inst = ledger.instrument(p.symbol)
+    if p.instrument_type == "Future":
+        _settle_future(ledger, batch, p, now)
+        return
     under = ledger.market.price_of(inst.underlying_streamer) if inst is not None else float("nan")
     strike = Decimal(repr(inst.strike)) if inst is not None else ZERO
     is_call = inst is not None and inst.option_type == "C"
@@ -121,6 +124,28 @@ def _settle(ledger: Ledger, batch: Batch, p: Position, now: int) -> None:
             now,
             f"{kind} of {abs(qty)} {p.symbol}: {dec(shares)} shares at {dec(strike)}",
         )
+    p.quantity = ZERO
+    p.updated_at = now
+    ledger.put_position(batch, p)
+
+
+def _settle_future(ledger: Ledger, batch: Batch, p: Position, now: int) -> None:
+    """A future at its last trading time: settle at the final price, realizing the P/L in cash."""
+    inst = ledger.instrument(p.symbol)
+    final = ledger.market.price_of(inst.streamer_symbol) if inst is not None else float("nan")
+    price = Decimal(repr(round(final, 2))) if final == final else p.close_price
+    pnl = (price - p.average_open_price) * p.quantity * p.multiplier
+    ledger.cash[p.account] += pnl
+    ledger.put_cash(batch, p.account)
+    _record(
+        ledger,
+        batch,
+        p,
+        "Futures Settlement",
+        pnl,
+        now,
+        f"Final settlement of {abs(p.quantity)} {p.symbol} at {dec(price)}",
+    )
     p.quantity = ZERO
     p.updated_at = now
     ledger.put_position(batch, p)

@@ -327,7 +327,7 @@ class Ledger:
                 now,
                 ZERO,
                 today,
-                inst.expires_ms if inst and inst.is_option else None,
+                inst.expires_ms if inst and (inst.is_option or inst.is_future) else None,
                 inst.streamer_symbol if inst else "",
             )
             book[leg.symbol] = p
