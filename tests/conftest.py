@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,18 +29,88 @@ def _wants_qasync(item: pytest.Item) -> bool:
     return item.get_closest_marker("qt") is not None or any(d in path for d in _QT_DIRS)
 
 
+_LATEST_QASYNC_LOOP: list[asyncio.AbstractEventLoop] = []
+
+
 def _qasync_loop() -> asyncio.AbstractEventLoop:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    class TestLoop(qasync.QEventLoop):
+        """qasync's ``run_until_complete`` ends with one more ``processEvents()`` after it has
+        cleared the running loop, so task steps run there see no loop (httpx/anyio then fail
+        with "Not currently running on any asynchronous event loop"). Keep it set for that pass."""
+
+        _completing = False
+
+        def run_until_complete(self, future):  # type: ignore[no-untyped-def]
+            self._completing = True
+            try:
+                return super().run_until_complete(future)
+            finally:
+                self._completing = False
+                asyncio.events._set_running_loop(None)
+
+        def _after_run_forever(self) -> None:
+            super()._after_run_forever()
+            if self._completing:
+                asyncio.events._set_running_loop(self)
+
     app = QApplication.instance() or QApplication([])
-    return qasync.QEventLoop(app)
+    loop = TestLoop(app)
+    _LATEST_QASYNC_LOOP[:] = [loop]
+    return loop
+
+
+def _process_events_inside_the_loop() -> None:
+    """pytest-qt processes Qt events between fixture setup, the test and teardown, outside
+    ``run_until_complete``; qasync then runs pending task steps with no running loop, and httpx
+    (anyio) refuses to work there ("Not currently running on any asynchronous event loop").
+    Mark the test's qasync loop as running for exactly those calls."""
+    import pytestqt.plugin as qt_plugin
+
+    original = qt_plugin._process_events
+
+    def process_events() -> None:
+        loop = _LATEST_QASYNC_LOOP[0] if _LATEST_QASYNC_LOOP else None
+        if loop is None or loop.is_closed() or asyncio._get_running_loop() is not None:
+            original()
+            return
+        asyncio._set_running_loop(loop)
+        try:
+            original()
+        finally:
+            asyncio._set_running_loop(None)
+
+    qt_plugin._process_events = process_events
+
+
+_process_events_inside_the_loop()
 
 
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item):
     if _wants_qasync(item):
         return {"qasync": _qasync_loop}
     return {"asyncio": asyncio.new_event_loop}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _garbage_collected_on_the_main_thread() -> Iterator[None]:
+    """Python's cyclic GC runs in whichever thread allocates when a threshold is crossed, and the
+    embedded exchange's thread allocates a lot: Qt objects in garbage cycles (closed qasync loops'
+    timers, widgets) were destroyed there ("QObject::~QObject: Timers cannot be stopped from another
+    thread") and their orphaned timers later crashed the main thread. Collect on the main thread."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 async def wait_for(cond: Callable[[], object], timeout: float = 10.0, interval: float = 0.02) -> None:
