@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -62,25 +61,40 @@ def exchange_now_ms(clock: dict) -> int:
     return int(clock["now_ms"])
 
 
+def exchange_times(exchange, symbol: str, tf: Timeframe, from_ms: int, now_ms: int) -> np.ndarray:
+    """The candle times the exchange itself holds for this window (the oracle)."""
+    market = exchange.exchange.ctx.market
+    return np.array(
+        [c.time for c in market.candles(symbol, tf.period, False, from_ms, now_ms)], dtype=np.int64
+    )
+
+
+def assert_same_candles(times: np.ndarray, truth: np.ndarray) -> None:
+    """Equal to the exchange's candles; the truth may hold one more if a period rolled since."""
+    assert len(times) and np.all(np.diff(times) > 0), "no duplicates, in order"
+    assert len(truth) - len(times) in (0, 1), f"{len(times)} candles, the exchange has {len(truth)}"
+    assert np.array_equal(times, truth[: len(times)]), "no gaps: every candle of the exchange, no other"
+
+
 @pytest.mark.parametrize("tf", TIMEFRAMES, ids=[tf.label for tf in TIMEFRAMES])
-async def test_history_loads_the_recommended_range_for_each_timeframe(hub, chart, tf: Timeframe) -> None:
-    before = int(time.time() * 1000)
+async def test_history_loads_the_recommended_range_for_each_timeframe(
+    hub, chart, exchange, tf: Timeframe
+) -> None:
     feed = open_feed(hub, chart, tf)
-    from_ms = tf.history_start_ms(before)
+    from_ms = int(feed.series.requested_from_ms)
     await wait_for(lambda: feed.series.loaded and not feed.series.loading, timeout=30)
-    after = int(time.time() * 1000)
+    now = exchange_now_ms(await admin(exchange, "clock"))
     times = chart.data.arrays.time
     assert np.array_equal(times, feed.series.times), "the chart holds exactly the series"
-    assert times[0] >= from_ms and times[0] - from_ms < tf.period_ms, "history starts at the requested time"
-    # the demo exchange trades around the clock: one candle per period, the last one live
-    assert tf.expected_candles(from_ms, before) <= len(times) <= tf.expected_candles(from_ms, after)
-    if tf.label != "1w":
-        assert np.all(np.diff(times) == tf.period_ms), "no gaps, no duplicates"
-    assert times[-1] <= after < times[-1] + tf.period_ms + (7 * 86_400_000 if tf.label == "1w" else 0)
+    assert_same_candles(times, exchange_times(exchange, "AAPL", tf, from_ms, now))
+    assert times[0] >= from_ms and now - times[-1] < tf.period_ms + 7 * 86_400_000 * (tf.label == "1w")
+    assert (now - from_ms) / 86_400_000 >= tf.history.days, "the recommended span was asked for"
 
 
 async def test_the_live_candle_ticks_in_place_then_rolls_at_the_period_boundary(hub, chart, exchange) -> None:
-    feed = open_feed(hub, chart, timeframe("1m"), "SPY")
+    tf = timeframe("1m")
+    feed = open_feed(hub, chart, tf, "SPY")
+    from_ms = int(feed.series.requested_from_ms)
     await wait_for(lambda: feed.series.loaded, timeout=30)
     n = len(chart.data)
     live_time = int(chart.data.arrays.time[-1])
@@ -89,16 +103,19 @@ async def test_the_live_candle_ticks_in_place_then_rolls_at_the_period_boundary(
     await wait_for(lambda: chart.data.arrays.high[-1] >= price * 1.003, timeout=15)
     assert len(chart.data) == n and int(chart.data.arrays.time[-1]) == live_time, "updated in place"
     assert feed.live_updates > 0
-    clock = await admin(exchange, "clock")
-    boundary = live_time + 60_000
-    if exchange_now_ms(clock) < boundary:
+    boundary = live_time + tf.period_ms
+    if exchange_now_ms(await admin(exchange, "clock")) < boundary:
         await admin(
             exchange, "clock", {"now": datetime.fromtimestamp((boundary + 1500) / 1000, UTC).isoformat()}
         )
     await wait_for(lambda: int(chart.data.arrays.time[-1]) >= boundary, timeout=20)
     times = chart.data.arrays.time
-    assert np.all(np.diff(times) == 60_000), "the roll added the next candle, nothing skipped or repeated"
+    assert times[-2] == live_time and times[-1] == boundary, (
+        "the next candle follows the last, nothing skipped"
+    )
     assert chart.data.arrays.finished_count == len(times) - 1
+    now = exchange_now_ms(await admin(exchange, "clock"))
+    assert_same_candles(times, exchange_times(exchange, "SPY", tf, from_ms, now))
     chart.flush()
     assert chart.following and chart.ranges.x_range()[1] > len(times) - 1, (
         "follow keeps the new candle in view"
@@ -106,7 +123,9 @@ async def test_the_live_candle_ticks_in_place_then_rolls_at_the_period_boundary(
 
 
 async def test_a_dxlink_reconnect_resyncs_without_gaps_or_duplicates(hub, chart, exchange) -> None:
-    feed = open_feed(hub, chart, timeframe("1m"), "QQQ")
+    tf = timeframe("1m")
+    feed = open_feed(hub, chart, tf, "QQQ")
+    from_ms = int(feed.series.requested_from_ms)
     await wait_for(lambda: feed.series.loaded, timeout=30)
     states: list[str] = []
     hub.connection_state_changed.connect(lambda s, _d: states.append(s))
@@ -122,7 +141,8 @@ async def test_a_dxlink_reconnect_resyncs_without_gaps_or_duplicates(hub, chart,
         timeout=30,
     )
     times = chart.data.arrays.time
-    assert np.all(np.diff(times) == 60_000), "every minute exactly once after the resync"
+    now = exchange_now_ms(await admin(exchange, "clock"))
+    assert_same_candles(times, exchange_times(exchange, "QQQ", tf, from_ms, now))
     assert np.array_equal(times, feed.series.times)
     assert np.allclose(chart.data.arrays.close, feed.series.closes)
 

@@ -221,7 +221,11 @@ def test_timeframes_load_the_recommended_history() -> None:
     expected = {"1m": 1441, "5m": 2017, "15m": 1345, "30m": 1441, "1h": 2185, "2h": 2185, "4h": 2191}
     for tf in TIMEFRAMES:
         start = tf.history_start_ms(now)
-        assert start % tf.period_ms == 0 or tf.label == "1w"
+        if tf.period_ms < 86_400_000:
+            assert start % tf.period_ms == 0, tf.label
+        else:  # daily and weekly candles start at New York midnight
+            local = datetime.fromtimestamp(start / 1000, ZoneInfo("America/New_York"))
+            assert (local.hour, local.minute) == (0, 0) and (tf.label == "1d" or local.weekday() == 0)
         if tf.label in expected:
             assert tf.expected_candles(start, now) == expected[tf.label], tf.label
     assert timeframe("1d").expected_candles(timeframe("1d").history_start_ms(now), now) >= 366

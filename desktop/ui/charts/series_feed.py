@@ -12,6 +12,7 @@ import logging
 import time
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from .chart_view import CandleChart
@@ -39,6 +40,9 @@ class SeriesFeed(QObject):
         self.exhausted = False  # the server had nothing older to give
         self._first_before_older: int | None = None
         chart.historyWanted.connect(self.load_older)
+        # The series outlives charts (the hub shares it): let go of it when the chart goes away,
+        # or its next event would be written into a deleted widget.
+        chart.destroyed.connect(lambda *_: SeriesFeed.close(self))
 
     # ------------------------------------------------------------------ lifecycle
     def open(self, candle_symbol: str, timeframe: Timeframe, title: str) -> None:
@@ -60,6 +64,7 @@ class SeriesFeed(QObject):
         self._report()
 
     def close(self) -> None:
+        """Stop feeding the chart and release our share of the series (safe to call twice)."""
         series, self.series = self.series, None
         if series is None:
             return
@@ -104,16 +109,22 @@ class SeriesFeed(QObject):
         return None
 
     # ------------------------------------------------------------------ series callbacks
+    def _chart_alive(self) -> bool:
+        if shiboken6.isValid(self._chart):
+            return True
+        self.close()
+        return False
+
     def _on_reset(self) -> None:
         s = self.series
-        if s is None:
+        if s is None or not self._chart_alive():
             return
         self._chart.set_candles(s.times, s.opens, s.highs, s.lows, s.closes, s.volumes)
         self._report()
 
     def _on_update(self, i: int, is_new: bool) -> None:
         s = self.series
-        if s is None:
+        if s is None or not self._chart_alive():
             return
         self._chart.upsert(
             int(s.times[i]),
@@ -128,6 +139,8 @@ class SeriesFeed(QObject):
 
     def _on_loading(self, loading: bool) -> None:
         s = self.series
+        if not self._chart_alive():
+            return
         if not loading and s is not None and self._first_before_older is not None:
             oldest = int(s.times[0]) if len(s) else None
             if oldest is None or oldest >= self._first_before_older:

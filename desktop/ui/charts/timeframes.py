@@ -10,11 +10,13 @@ oldest candle asks for the same span again, further back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from desktop.core.candles import align_time, build_candle_symbol
 
 _DAY_MS = 86_400_000
+_EXCHANGE_ZONE = ZoneInfo("America/New_York")  # daily and weekly candles start at its midnight
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +37,13 @@ class Timeframe:
         """Start of the default history window ending at ``end_ms``, aligned to a period start."""
         span = int(self.history.total_seconds() * 1000)
         start = _weekdays_back(end_ms, span) if self.weekdays_only else end_ms - span
-        return align_time(start, self.period)
+        return align_time(start, self.period, _EXCHANGE_ZONE if self.period_ms >= _DAY_MS else UTC)
 
     def expected_candles(self, from_ms: int, now_ms: int) -> int:
         """Candles from ``from_ms`` to now on a market that trades around the clock."""
-        first = align_time(from_ms, self.period)
-        last = align_time(now_ms, self.period)
+        zone = _EXCHANGE_ZONE if self.period_ms >= _DAY_MS else UTC
+        first = align_time(from_ms, self.period, zone)
+        last = align_time(now_ms, self.period, zone)
         return (last - first) // self.period_ms + 1 if self.period_ms else 0
 
 
