@@ -174,6 +174,20 @@ def test_live_ticks_and_new_candles_update_indicators_like_a_full_recompute() ->
             np.testing.assert_allclose(ind.line(name), full.line(name), rtol=1e-10, equal_nan=True)
 
 
+def test_indicators_can_be_chosen_before_any_candle_arrives() -> None:
+    arr = CandleArrays()
+    inds = [Indicator(IndicatorSpec(k)) for k in ("sma", "ema", "vwap", "bollinger")]
+    for ind in inds:
+        ind.recompute(arr, np.zeros(0, dtype=np.int64))
+    t, o, h, lo, c, v = walk(30)
+    for i in range(30):
+        change = arr.upsert(int(t[i]), o[i], h[i], lo[i], c[i], v[i])
+        for ind in inds:
+            ind.update(change, arr, np.zeros(i + 1, dtype=np.int64))
+    np.testing.assert_allclose(inds[2].line("vwap")[-1], ((h + lo + c) / 3 * v).sum() / v.sum(), rtol=1e-12)
+    np.testing.assert_allclose(inds[0].line("sma")[-1], c[-20:].mean(), rtol=1e-12)
+
+
 def test_bad_indicator_settings_are_refused_in_words() -> None:
     with pytest.raises(ValueError, match="SMA period"):
         IndicatorSpec("sma", 0)

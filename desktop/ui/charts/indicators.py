@@ -113,9 +113,11 @@ def _vwap_sums(
     high: np.ndarray, low: np.ndarray, close: np.ndarray, volume: np.ndarray, anchors: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     pv = (high + low + close) / 3.0 * volume
-    starts = np.flatnonzero(np.r_[True, anchors[1:] != anchors[:-1]]) if anchors.size else np.zeros(0, int)
     cum_pv = np.zeros(pv.size)
     cum_v = np.zeros(pv.size)
+    if pv.size == 0:
+        return cum_pv, cum_v
+    starts = np.flatnonzero(np.r_[True, anchors[1:] != anchors[:-1]])
     for a, b in zip(starts, [*starts[1:], pv.size], strict=True):
         cum_pv[a:b] = np.cumsum(pv[a:b])
         cum_v[a:b] = np.cumsum(volume[a:b])
