@@ -95,7 +95,8 @@ class LateAnswerProxy:
     Requests reach the exchange at once (so it processes them); with ``delay_s`` set, every
     byte coming back waits that long first. This is the "the server did it but the answer came
     too late" fault that the exchange's ``latency_ms`` knob (applied before it reads a request)
-    cannot produce.
+    cannot produce. It also records what the client sent (``sent``: raw request chunks) and how
+    many TCP connections it opened (``connections``), so tests can check the wire itself.
     """
 
     def __init__(self, upstream_url: str) -> None:
@@ -104,6 +105,8 @@ class LateAnswerProxy:
         parts = urlsplit(upstream_url)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.delay_s = 0.0
+        self.sent: list[bytes] = []
+        self.connections = 0
         self._server: Any = None
 
     async def start(self) -> str:
@@ -116,11 +119,14 @@ class LateAnswerProxy:
     async def _serve(self, reader: Any, writer: Any) -> None:
         import asyncio
 
+        self.connections += 1
         up_reader, up_writer = await asyncio.open_connection(*self.upstream)
 
         async def pipe(src: Any, dst: Any, late: bool) -> None:
             try:
                 while chunk := await src.read(65536):
+                    if not late:
+                        self.sent.append(chunk)
                     if late and self.delay_s:
                         await asyncio.sleep(self.delay_s)
                     dst.write(chunk)
