@@ -186,6 +186,10 @@ class StreamerConnection:
                 except TimeoutError:
                     continue
                 await self._wait_stall()
+                if self.outbox.qsize() >= OUTBOX_SIZE - 1:  # events were dropped: reconnecting resyncs
+                    log.warning("account streamer %s: client too far behind, dropping it", self.session_id)
+                    self.abort()
+                    return
                 if self.closing or not item:
                     break
                 if isinstance(item, AccountEvent):
