@@ -17,7 +17,7 @@ from typing import Any
 from desktop.simulator.account.margin import Holding, requirement
 from desktop.simulator.account.models import Position
 from desktop.simulator.market import Instrument, MarketModel
-from desktop.simulator.wire import dec, iso
+from desktop.simulator.wire import dec, effect_of, iso
 
 ZERO = Decimal(0)
 _CENT = Decimal("0.001")
@@ -241,3 +241,28 @@ def balance_wire(account: str, v: Valuation, now_ms: int, snapshot_date: str) ->
         "updated-at": iso(now_ms),
     }
     return {k: (dec(x) if isinstance(x, Decimal) else x) for k, x in out.items()}
+
+
+def bp_wire(
+    current: Decimal, new: Decimal, change_req: Decimal, isolated: Decimal, change_bp: Decimal, spread: bool
+) -> dict[str, Any]:
+    def q(x: Decimal) -> str:
+        return dec(abs(x).quantize(Decimal("0.001")))
+
+    return {
+        "change-in-margin-requirement": q(change_req),
+        "change-in-margin-requirement-effect": "Debit"
+        if change_req > 0
+        else ("Credit" if change_req < 0 else "None"),
+        "change-in-buying-power": q(change_bp),
+        "change-in-buying-power-effect": effect_of(-change_bp),
+        "current-buying-power": q(current),
+        "current-buying-power-effect": "Credit" if current >= 0 else "Debit",
+        "new-buying-power": q(new),
+        "new-buying-power-effect": "Credit" if new >= 0 else "Debit",
+        "isolated-order-margin-requirement": q(isolated),
+        "isolated-order-margin-requirement-effect": "Debit" if isolated > 0 else "None",
+        "is-spread": spread,
+        "impact": q(change_bp),
+        "effect": effect_of(-change_bp),
+    }

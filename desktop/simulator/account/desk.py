@@ -8,22 +8,27 @@ dry-run returns that, submit persists the order and hands it to the matcher. Com
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from desktop.simulator.account.balances import HUGE, Valuation, mark_positions, value
+from desktop.simulator.account.balances import HUGE, Valuation, bp_wire, mark_positions, value
 from desktop.simulator.account.fees import Fees
-from desktop.simulator.account.intake import parse_order, perr, ratios, static_checks, strict_position_effect
-from desktop.simulator.account.ledger import apply_quantity, new_request_id
-from desktop.simulator.account.models import Order, Position
+from desktop.simulator.account.intake import (
+    parse_order,
+    perr,
+    ratios,
+    replacement_body,
+    static_checks,
+    strict_position_effect,
+)
+from desktop.simulator.account.ledger import new_request_id
+from desktop.simulator.account.models import Order, Position, apply_quantity
 from desktop.simulator.account.pricing import leg_prices, leg_quotes, natural, signed_limit
 from desktop.simulator.account.sessions import session_info
 from desktop.simulator.account.store import Batch
 from desktop.simulator.market import Instrument
 from desktop.simulator.rest.envelope import ApiError
-from desktop.simulator.wire import dec, effect_of
 
 if TYPE_CHECKING:
     from desktop.simulator.account.ledger import Ledger
@@ -126,7 +131,7 @@ class OrderDesk:
             else:
                 ev.warnings.append(dict(NEXT_SESSION))
         if any(i is None for i in instruments):
-            ev.bp_wire = _bp_wire(ZERO, ZERO, ZERO, ZERO, ZERO, len(order.legs) > 1)
+            ev.bp_wire = bp_wire(ZERO, ZERO, ZERO, ZERO, ZERO, len(order.legs) > 1)
             return ev
         quotes = leg_quotes(self.market, instruments)
         if order.order_type == "Notional Market" and order.value is not None:
@@ -139,7 +144,7 @@ class OrderDesk:
         net = self.fill_net(order, quotes)
         if net != net:
             ev.errors.append(perr("no_quote", "There is no quote for this instrument right now."))
-            ev.bp_wire = _bp_wire(ZERO, ZERO, ZERO, ZERO, ZERO, len(order.legs) > 1)
+            ev.bp_wire = bp_wire(ZERO, ZERO, ZERO, ZERO, ZERO, len(order.legs) > 1)
             return ev
         prices = leg_prices(order, quotes, net, instruments)
         _units, _ = ratios(order)
@@ -152,7 +157,7 @@ class OrderDesk:
         after = ledger.valuation(order.account, positions=positions, cash=cash, exclude_order=exclude_order)
         isolated = self._isolated(order, instruments, prices)
         ev.change_bp = before.option_bp - after.option_bp
-        ev.bp_wire = _bp_wire(
+        ev.bp_wire = bp_wire(
             before.option_bp,
             after.option_bp,
             after.requirement - before.requirement,
@@ -214,7 +219,7 @@ class OrderDesk:
         self, order: Order, instruments: list[Instrument | None], prices: list[Decimal], fees: Fees
     ) -> tuple[list[Position], Decimal]:
         ledger = self.ledger
-        book = {s: _copy(p) for s, p in ledger.positions[order.account].items()}
+        book = {s: p.copy() for s, p in ledger.positions[order.account].items()}
         cash = ledger.cash[order.account] - fees.rounded().total
         for leg, inst, px in zip(order.legs, instruments, prices, strict=True):
             assert inst is not None
@@ -316,7 +321,7 @@ class OrderDesk:
         old = self.order_of(account, order_id)
         if not old.working or (old.status == "Contingent" and old.complex_order_id is None):
             raise ApiError(422, "cannot_update_order", "the order could not be replaced")
-        merged = _replacement_body(old, body, partial)
+        merged = replacement_body(old, body, partial)
         order, instruments = parse_order(merged, account, self.market)
         if [(leg.symbol, leg.quantity) for leg in order.legs] != [
             (leg.symbol, leg.quantity) for leg in old.legs
@@ -360,72 +365,3 @@ class OrderDesk:
         assert self.ledger.matcher is not None
         self.ledger.matcher.finish_replace(old, new)
         return new.to_wire()
-
-
-def _replacement_body(old: Order, body: dict[str, Any], partial: bool) -> dict[str, Any]:
-    base = old.to_wire()
-    merged: dict[str, Any] = {k: base[k] for k in ("time-in-force", "order-type", "legs") if k in base}
-    if partial:
-        for k in ("price", "price-effect", "stop-trigger", "gtc-date", "value", "value-effect"):
-            if k in base:
-                merged[k] = base[k]
-    merged.update({k: v for k, v in body.items() if v is not None})
-    if "legs" not in body or not body.get("legs"):
-        merged["legs"] = [
-            {
-                "instrument-type": leg["instrument-type"],
-                "symbol": leg["symbol"],
-                "quantity": leg["quantity"],
-                "action": leg["action"],
-            }
-            for leg in base["legs"]
-        ]
-    if merged.get("order-type") in ("Market", "Stop"):
-        merged.pop("price", None)
-        merged.pop("price-effect", None)
-    if merged.get("order-type") in ("Market", "Limit", "Marketable Limit"):
-        merged.pop("stop-trigger", None)
-    return merged
-
-
-def _copy(p: Position) -> Position:
-    return Position(
-        p.account,
-        p.symbol,
-        p.instrument_type,
-        p.underlying_symbol,
-        p.quantity,
-        p.average_open_price,
-        p.multiplier,
-        p.close_price,
-        p.created_at,
-        p.updated_at,
-    )
-
-
-def _bp_wire(
-    current: Decimal, new: Decimal, change_req: Decimal, isolated: Decimal, change_bp: Decimal, spread: bool
-) -> dict[str, Any]:
-    def q(x: Decimal) -> str:
-        return dec(abs(x).quantize(Decimal("0.001")))
-
-    return {
-        "change-in-margin-requirement": q(change_req),
-        "change-in-margin-requirement-effect": "Debit"
-        if change_req > 0
-        else ("Credit" if change_req < 0 else "None"),
-        "change-in-buying-power": q(change_bp),
-        "change-in-buying-power-effect": effect_of(-change_bp),
-        "current-buying-power": q(current),
-        "current-buying-power-effect": "Credit" if current >= 0 else "Debit",
-        "new-buying-power": q(new),
-        "new-buying-power-effect": "Credit" if new >= 0 else "Debit",
-        "isolated-order-margin-requirement": q(isolated),
-        "isolated-order-margin-requirement-effect": "Debit" if isolated > 0 else "None",
-        "is-spread": spread,
-        "impact": q(change_bp),
-        "effect": effect_of(-change_bp),
-    }
-
-
-__all__ = ["Evaluation", "OrderDesk", "math"]

@@ -274,3 +274,30 @@ def ratios(order: Order) -> tuple[Decimal, list[Decimal]]:
         return Decimal(1), qs
     g = math.gcd(*(int(q) for q in qs))
     return Decimal(g), [q / g for q in qs]
+
+
+def replacement_body(old: Order, body: dict[str, Any], partial: bool) -> dict[str, Any]:
+    """The full order body of a replacement: the old order, overridden by the new fields."""
+    base = old.to_wire()
+    merged: dict[str, Any] = {k: base[k] for k in ("time-in-force", "order-type", "legs") if k in base}
+    if partial:
+        for k in ("price", "price-effect", "stop-trigger", "gtc-date", "value", "value-effect"):
+            if k in base:
+                merged[k] = base[k]
+    merged.update({k: v for k, v in body.items() if v is not None})
+    if "legs" not in body or not body.get("legs"):
+        merged["legs"] = [
+            {
+                "instrument-type": leg["instrument-type"],
+                "symbol": leg["symbol"],
+                "quantity": leg["quantity"],
+                "action": leg["action"],
+            }
+            for leg in base["legs"]
+        ]
+    if merged.get("order-type") in ("Market", "Stop"):
+        merged.pop("price", None)
+        merged.pop("price-effect", None)
+    if merged.get("order-type") in ("Market", "Limit", "Marketable Limit"):
+        merged.pop("stop-trigger", None)
+    return merged

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 from desktop.simulator.account import identity
 from desktop.simulator.account.balances import Valuation, balance_wire, mark_positions, value
 from desktop.simulator.account.fees import Fees, leg_fees
-from desktop.simulator.account.models import ComplexOrder, Fill, Leg, Order, Position
+from desktop.simulator.account.models import ComplexOrder, Fill, Leg, Order, Position, apply_quantity
 from desktop.simulator.account.store import Batch, Store
+from desktop.simulator.account.transactions import trade_row
 from desktop.simulator.market import Instrument
 from desktop.simulator.market.hours import et_date
-from desktop.simulator.wire import dec, iso, quantity
+from desktop.simulator.wire import iso
 
 if TYPE_CHECKING:
     from desktop.simulator.account.matching import Matcher
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ZERO = Decimal(0)
-_PAST = {"Buy to Open": "Bought", "Buy to Close": "Bought", "Buy": "Bought"}
 
 
 class Ledger:
@@ -293,7 +293,9 @@ class Ledger:
         total_fees = fees.rounded().total
         self.cash[account] += flow - total_fees
         self.put_cash(batch, account)
-        self._trade_transaction(batch, order, leg, inst, qty, price, mult, fees, flow, now)
+        row = trade_row(order, leg, inst, qty, price, mult, fees, flow, now)
+        row["id"] = self.next_id("transaction", batch)
+        self.add_transaction(batch, row)
 
     def _apply_position(
         self,
@@ -343,96 +345,9 @@ class Ledger:
         self.put_position(batch, p)
         return realized
 
-    def _trade_transaction(
-        self,
-        batch: Batch,
-        order: Order,
-        leg: Leg,
-        inst: Instrument | None,
-        qty: Decimal,
-        price: Decimal,
-        mult: Decimal,
-        fees: Fees,
-        flow: Decimal,
-        now: int,
-    ) -> None:
-        f = fees.rounded()
-        value_signed = (
-            -(qty if leg.is_buy else -qty) * price * mult if leg.instrument_type != "Future" else ZERO
-        )
-        net = value_signed - f.total if leg.instrument_type != "Future" else flow - f.total
-        verb = _PAST.get(leg.action, "Sold")
-        what = inst.description if inst is not None and inst.is_option else leg.symbol
-        tid = self.next_id("transaction", batch)
-        row: dict[str, Any] = {
-            "id": tid,
-            "account-number": order.account,
-            "symbol": leg.symbol,
-            "instrument-type": leg.instrument_type,
-            "underlying-symbol": inst.underlying_symbol if inst else leg.symbol,
-            "transaction-type": "Trade",
-            "transaction-sub-type": leg.action,
-            "description": f"{verb} {quantity(qty)} {what} @ {dec(price)}",
-            "action": leg.action,
-            "quantity": dec(qty),
-            "price": dec(price),
-            "executed-at": iso(now),
-            "transaction-date": et_date(now).isoformat(),
-            "value": dec(abs(value_signed)),
-            "value-effect": _eff(value_signed),
-            "regulatory-fees": dec(f.regulatory),
-            "regulatory-fees-effect": _eff(-f.regulatory),
-            "clearing-fees": dec(f.clearing),
-            "clearing-fees-effect": _eff(-f.clearing),
-            "commission": dec(f.commission),
-            "commission-effect": _eff(-f.commission),
-            "proprietary-index-option-fees": dec(f.proprietary),
-            "proprietary-index-option-fees-effect": _eff(-f.proprietary),
-            "net-value": dec(abs(net)),
-            "net-value-effect": _eff(net),
-            "is-estimated-fee": True,
-            "order-id": order.id,
-            "exec-id": leg.fills[-1].exec_id,
-            "ext-exec-id": leg.fills[-1].exec_id,
-            "ext-group-fill-id": "0",
-            "leg-count": len(order.legs),
-            "destination-venue": "TASTYDESK_SIM",
-            "exchange": "SIM",
-        }
-        if leg.instrument_type == "Future":
-            row["other-charge"] = dec(abs(flow))
-            row["other-charge-effect"] = _eff(flow)
-            row["other-charge-description"] = "Realized futures P/L"
-        self.add_transaction(batch, row)
-
     def add_transaction(self, batch: Batch, row: dict[str, Any]) -> None:
         self.transactions.setdefault(row["account-number"], []).append(row)
         batch.put("transactions", (row["id"], row["account-number"]), row)
-
-
-def apply_quantity(
-    q0: Decimal, avg0: Decimal, signed: Decimal, price: Decimal
-) -> tuple[Decimal, Decimal, Decimal]:
-    """Add ``signed`` at ``price`` to a position of ``q0`` at ``avg0``.
-
-    Returns (new quantity, new average open price, realized P/L in price points x quantity).
-    Adding to a position averages the price; reducing realizes; flipping opens the remainder
-    at ``price``.
-    """
-    if q0 == 0 or (q0 > 0) == (signed > 0):
-        total = abs(q0) + abs(signed)
-        avg = ((avg0 * abs(q0) + price * abs(signed)) / total).quantize(Decimal("0.0001")) if total else price
-        return q0 + signed, avg, ZERO
-    closing = min(abs(q0), abs(signed))
-    direction = Decimal(1) if q0 > 0 else Decimal(-1)
-    realized = (price - avg0) * closing * direction
-    q1 = q0 + signed
-    avg = avg0 if q1 == 0 or (q1 > 0) == (q0 > 0) else price
-    return q1, avg, realized
-
-
-def _eff(signed: Decimal) -> str:
-    return "Credit" if signed > 0 else ("Debit" if signed < 0 else "None")
 
 
 def new_request_id() -> str:

@@ -80,6 +80,9 @@ class Position:
             out["mark-price"] = dec(mark)
         return out
 
+    def copy(self) -> Position:
+        return Position(**{f: getattr(self, f) for f in self.__dataclass_fields__})
+
     def to_store(self) -> dict[str, Any]:
         return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
 
@@ -317,3 +320,24 @@ def _stringify(value: Any) -> Any:
     if isinstance(value, list):
         return [_stringify(v) for v in value]
     return value
+
+
+def apply_quantity(
+    q0: Decimal, avg0: Decimal, signed: Decimal, price: Decimal
+) -> tuple[Decimal, Decimal, Decimal]:
+    """Add ``signed`` at ``price`` to a position of ``q0`` at ``avg0``.
+
+    Returns (new quantity, new average open price, realized P/L in price points x quantity).
+    Adding to a position averages the price; reducing realizes; flipping opens the remainder
+    at ``price``.
+    """
+    if q0 == 0 or (q0 > 0) == (signed > 0):
+        total = abs(q0) + abs(signed)
+        avg = ((avg0 * abs(q0) + price * abs(signed)) / total).quantize(Decimal("0.0001")) if total else price
+        return q0 + signed, avg, ZERO
+    closing = min(abs(q0), abs(signed))
+    direction = Decimal(1) if q0 > 0 else Decimal(-1)
+    realized = (price - avg0) * closing * direction
+    q1 = q0 + signed
+    avg = avg0 if q1 == 0 or (q1 > 0) == (q0 > 0) else price
+    return q1, avg, realized

@@ -12,23 +12,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable, Iterator, Set
-from datetime import timedelta
-
-import numpy as np
+from collections.abc import Callable
 
 from desktop.core.candles import CandlePeriod, parse_period
 
 from . import hours as H
-from .candles import Candle, CandleSource, aggregate
+from .candles import Candle, CandleSource
 from .chains import OptionChain
+from .changes import ChangeSet
 from .events import day_id_of, exchange_code, option_event, profile_event, ticker_event
 from .instruments import Instrument
 from .live import LiveWalk
 from .options import ChainPricer, SurfaceParams
 from .paths import PathEngine, rng
-from .quotes import DayStats, Ticker
+from .quotes import Ticker
 from .registry import Registry
+from .tickers import carry_scale, new_ticker, profile_fields, session_midnight
 from .universe import ADV, RISK_FREE_RATE, UNIVERSE, Universe
 
 log = logging.getLogger(__name__)
@@ -36,30 +35,6 @@ log = logging.getLogger(__name__)
 TICK_S = 0.1
 _REQUOTE_P = {5: 0.9, 4: 0.7, 3: 0.5}
 _TRADE_P = {5: 0.6, 4: 0.4, 3: 0.25}
-
-
-class ChangeSet(Set[str]):
-    """Streamer symbols whose values changed: the moved underlyings and all their options."""
-
-    def __init__(self, model: MarketModel, underlyings: frozenset[str]) -> None:
-        self._model = model
-        self.underlyings = underlyings
-
-    def __contains__(self, symbol: object) -> bool:
-        if symbol in self.underlyings:
-            return True
-        under = self._model.registry.option_under.get(symbol)  # type: ignore[arg-type]
-        return under is not None and under in self.underlyings
-
-    def __len__(self) -> int:
-        counts = self._model.option_counts()
-        return len(self.underlyings) + sum(counts.get(u, 0) for u in self.underlyings)
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.underlyings
-        for sym, under in list(self._model.registry.option_under.items()):
-            if under in self.underlyings:
-                yield sym
 
 
 class MarketModel:
@@ -169,7 +144,7 @@ class MarketModel:
         if tick is None or tick < self.tick - 600:
             return self.tick, None
         changed = frozenset(s for s, t in self._changed.items() if t > tick)
-        return self.tick, ChangeSet(self, changed)
+        return self.tick, ChangeSet(changed, self.registry.option_under, self.option_counts)
 
     def option_counts(self) -> dict[str, int]:
         version = sum(c.version for c in self.registry.chains.values()) + len(self.registry.chains)
@@ -183,50 +158,17 @@ class MarketModel:
     # -- prices -------------------------------------------------------------------------------
 
     def _scale(self, inst: Instrument, now_ms: int) -> float:
-        if inst.kind == "Future":
-            carry = self.universe.futures[inst.product_code].carry_rate
-            return inst.ratio * math.exp(carry * max(inst.expires_ms - now_ms, 0) / (365.0 * 86_400_000))
-        return inst.ratio
+        return carry_scale(self.universe, inst, now_ms)
 
     def _session_midnight(self, inst: Instrument, now_ms: int) -> int:
-        shift = 6 * 3_600_000 if inst.hours == "futures" else 0
-        return H.midnight_ms(H.et_date(now_ms + shift))
+        return session_midnight(inst, now_ms)
 
     def _add_ticker(self, inst: Instrument, now_ms: int) -> None:
         if inst.is_option or inst.streamer_symbol in self.tickers:
             return
-        day_ms = self._session_midnight(inst, now_ms)
-        day = H.et_date(day_ms + 3_600_000)
-        first = day - timedelta(days=10)
-        rows = self.source.minute_rows(inst, H.midnight_ms(first) - 6 * 3_600_000, now_ms)
-        keys = self.source.session_date(inst, rows[0])
-        days = aggregate(rows, keys, rth_ohlc=inst.hours == "equity")
-        price = self.live.level(inst.path) * self._scale(inst, now_ms)
-        today = days[-1] if days and days[-1].time == day_ms else None
-        prev = [c for c in days if c.time < day_ms]
-        prev_close = prev[-1].close if prev else price
-        prev_id = day_id_of(prev[-1].time) if prev else day_id_of(day_ms) - 1
-        prev_volume = prev[-1].volume if prev else 0.0
-        if today is None:
-            o = h = lo = price
-            volume = 0.0
-        else:
-            o, h, lo, volume = today.open, max(today.high, price), min(today.low, price), today.volume
-        tick = inst.tick_at(price)
-        o, h, lo, prev_close = (round(round(x / tick) * tick, 6) for x in (o, h, lo, prev_close))
-        stats = DayStats(day_id_of(day_ms), o, h, lo, volume, prev_id, prev_close, prev_volume)
-        t = Ticker(inst, price, stats)
-        t.base_volume = today.volume if today else 0.0
-        t.units_start = self.live.cumulative_volume(inst.path)
-        u = self._rng.random(4)
-        t.requote(price, u[0], u[1], u[2], now_ms, self.tick, True)
-        if today is not None:
-            t.last, t.day.high, t.day.low = (
-                _round_like(today.close, t),
-                max(today.high, t.day.high),
-                min(today.low, t.day.low),
-            )
-        self.tickers[inst.streamer_symbol] = t
+        self.tickers[inst.streamer_symbol] = new_ticker(
+            self.source, self.live, inst, now_ms, self.tick, self._rng
+        )
 
     def ticker(self, streamer_symbol: str) -> Ticker | None:
         return self.tickers.get(streamer_symbol)
@@ -358,25 +300,7 @@ class MarketModel:
         return option_event(event_type, p, pos, streamer_symbol, day_id, self.now_ms, profile)
 
     def _profile(self, t: Ticker) -> dict[str, object]:
-        inst = t.inst
-        levels = self.paths.levels(inst.path)
-        from .paths import EPOCH
-
-        today = (H.et_date(self.now_ms) - EPOCH).days
-        window = np.exp(levels[max(0, today - 365) : today + 1]) * inst.ratio
-        u = self.universe.underlyings.get(inst.symbol)
-        hi = max(float(window.max()) * 1.012, t.day.high)
-        lo = min(float(window.min()) * 0.988, t.day.low)
-        if u is None:
-            return profile_event(
-                inst.streamer_symbol, inst.description, hi, lo, math.nan, math.nan, 0.0, math.nan, 0
-            )
-        div = round(t.price * u.dividend_yield / 4, 2)
-        ex_day = day_id_of(H.midnight_ms(H.et_date(self.now_ms) + timedelta(days=23)))
-        shares = math.nan if u.kind == "Index" else u.shares
-        return profile_event(
-            inst.streamer_symbol, u.description, hi, lo, u.beta, u.eps, div, shares, ex_day if div else 0
-        )
+        return profile_fields(self.paths, self.universe, t, self.now_ms)
 
     def candles(
         self,
@@ -414,24 +338,7 @@ class MarketModel:
             return []
         pos = pricer.chain.index[inst.streamer_symbol]
         base = self.source.candles(under, p, rth_only, max(from_ms, now_ms - 40 * H.DAY_MS), now_ms)
-        if not base:
-            return []
-        idx = np.full(1, pos)
-        out = []
-        scale = self.iv_scale(self.resolve(inst.underlying_streamer).path)  # type: ignore[union-attr]
-        for c in base:
-            when = min(c.time, now_ms)
-            o, h, lo, cl = (
-                float(pricer.prices(np.asarray([x]), when, scale, idx)[0])
-                for x in (c.open, c.high, c.low, c.close)
-            )
-            hi, low = (h, lo) if inst.option_type == "C" else (lo, h)
-            out.append(
-                Candle(
-                    c.time, o, max(o, cl, hi), min(o, cl, low), cl, round(c.count * 0.4), math.nan, c.count
-                )
-            )
-        return out
+        return pricer.candles(pos, base, self.iv_scale(under.path), now_ms)
 
     # -- admin --------------------------------------------------------------------------------
 
@@ -465,11 +372,6 @@ def _period(period: CandlePeriod | str | int) -> CandlePeriod:
     if period % 1000 == 0:
         return CandlePeriod(period // 1000, "s")
     raise ValueError(f"unsupported candle period {period!r}")
-
-
-def _round_like(value: float, t: Ticker) -> float:
-    tick = t.inst.tick_at(value)
-    return round(round(value / tick) * tick, 6)
 
 
 def _has_loop() -> bool:

@@ -8,12 +8,14 @@ and illiquidity, on the option's tick increments. Everything is numpy over the w
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from desktop.core.pricing import bs_greeks_arr, bs_price_arr
 
+from .candles import Candle
 from .chains import YEAR_MS, OptionChain
 from .paths import rng
 
@@ -192,6 +194,27 @@ class ChainPricer:
         )
         bid, ask = self._quote(theo, self.small[idx], self.thresh[idx], self.large[idx])
         return float(bid[0]), float(ask[0])
+
+    def candles(self, pos: int, base: list[Candle], iv_scale: float, now_ms: int) -> list[Candle]:
+        """An option's candles from its underlying's: each price through the surface and BS."""
+        if not base:
+            return []
+        idx = np.full(1, pos)
+        call = self.chain.is_call[pos]
+        out = []
+        for c in base:
+            when = min(c.time, now_ms)
+            o, h, lo, cl = (
+                float(self.prices(np.asarray([x]), when, iv_scale, idx)[0])
+                for x in (c.open, c.high, c.low, c.close)
+            )
+            hi, low = (h, lo) if call else (lo, h)
+            out.append(
+                Candle(
+                    c.time, o, max(o, cl, hi), min(o, cl, low), cl, round(c.count * 0.4), math.nan, c.count
+                )
+            )
+        return out
 
     def _start_day(
         self, spots: np.ndarray, prev_closes: list[float], years: np.ndarray, iv_scale: float, now_ms: int

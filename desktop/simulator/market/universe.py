@@ -8,100 +8,19 @@ quote, a futures price and an index level never disagree about the market's dire
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from .products import CorePath, CryptoPair, FutureProduct, Hours, Underlying, Universe
 
-Hours = Literal["equity", "index", "futures", "crypto"]
-
-
-@dataclass(frozen=True)
-class CorePath:
-    """A seeded random walk that instruments follow."""
-
-    name: str
-    ref_price: float  # mean-reversion level (log space), so prices stay realistic any year
-    vol: float  # annualised
-    corr: float  # correlation with the market factor (the S&P core)
-    hours: Hours  # when it moves in history
-    half_life_days: float = 540.0
-
-
-@dataclass(frozen=True)
-class Underlying:
-    """A tradable (or index) underlying quoted on the feed."""
-
-    symbol: str  # REST symbol == streamer symbol for equities/indices
-    kind: Literal["Equity", "Index"]
-    description: str
-    path: str  # CorePath name
-    ratio: float = 1.0  # price = path level * ratio
-    hours: Hours = "equity"
-    is_etf: bool = False
-    listed_market: str = "XNAS"
-    dividend_yield: float = 0.0
-    beta: float = 1.0
-    shares: float = 1e9
-    eps: float = 0.0
-    optionable: bool = True
-    option_roots: tuple[str, ...] = ()  # () = the symbol itself
-    penny_options: bool = False  # penny increments for every option price
-    dailies: bool = False  # Mon/Wed/Fri expirations besides weekly Fridays
-    liquidity: int = 3  # 1..5
-    iv_premium: float = 1.08  # implied over realised vol
-    skew: float = -0.12  # smile slope (negative: puts richer)
-    sector: str = ""
-
-
-@dataclass(frozen=True)
-class FutureProduct:
-    """A futures product (``/ES``); contracts are listed by ``chains.futures_contracts``."""
-
-    code: str
-    description: str
-    path: str
-    ratio: float
-    exchange: str  # CME, NYMEX, COMEX
-    streamer_exchange: str  # XCME, XNYM, XCEC
-    multiplier: float
-    tick_size: float
-    listed_months: str  # month codes
-    active_count: int
-    carry_rate: float  # annual carry (price of month = spot * exp(carry * T))
-    initial_margin: float  # per contract, USD
-    product_group: str
-    market_sector: str
-    product_type: str  # Financial | Physical
-    cash_settled: bool
-    expiry_rule: Literal["third-friday", "cl", "gc"]
-    option_tick_sizes: tuple[tuple[float, float | None], ...] = ((0.05, 5.0), (0.25, None))
-    etf_equivalent: tuple[str, int] | None = None
-    has_options: bool = False
-    exchange_fee: float = 1.38  # per contract, charged as a regulatory fee
-    description_short: str = ""
-
-
-@dataclass(frozen=True)
-class CryptoPair:
-    """A cryptocurrency pair traded 24/7."""
-
-    symbol: str  # BTC/USD
-    description: str
-    short_description: str
-    path: str
-    instrument_id: int
-    tick_size: float = 0.01
-    quantity_precision: int = 8
-
-
-@dataclass(frozen=True)
-class Universe:
-    """Everything the exchange lists."""
-
-    cores: dict[str, CorePath] = field(default_factory=dict)
-    underlyings: dict[str, Underlying] = field(default_factory=dict)
-    futures: dict[str, FutureProduct] = field(default_factory=dict)
-    crypto: dict[str, CryptoPair] = field(default_factory=dict)
-
+__all__ = [
+    "ADV",
+    "RISK_FREE_RATE",
+    "UNIVERSE",
+    "CorePath",
+    "CryptoPair",
+    "FutureProduct",
+    "Hours",
+    "Underlying",
+    "Universe",
+]
 
 _CORES = [
     CorePath("SPX-CORE", 6000.0, 0.16, 1.0, "futures"),
@@ -126,331 +45,76 @@ _CORES = [
     CorePath("SOL", 180.0, 0.85, 0.3, "crypto", half_life_days=720.0),
 ]
 
+_ETF = {"is_etf": True, "penny_options": True}
+_INDEX_SECTOR = "Equity Index"
+
+# fmt: off
 _UNDERLYINGS = [
-    Underlying(
-        "SPY",
-        "Equity",
-        "SPDR S&P 500 ETF TRUST",
-        "SPX-CORE",
-        1 / 10.02,
-        is_etf=True,
-        listed_market="ARCX",
-        dividend_yield=0.012,
-        shares=9.2e8,
-        penny_options=True,
-        dailies=True,
-        liquidity=5,
-        skew=-0.22,
-        iv_premium=1.12,
-        sector="Equity Index",
-    ),
-    Underlying(
-        "QQQ",
-        "Equity",
-        "INVESCO QQQ TRUST, SERIES 1",
-        "NDX-CORE",
-        1 / 41.2,
-        is_etf=True,
-        dividend_yield=0.006,
-        shares=6.1e8,
-        penny_options=True,
-        dailies=True,
-        liquidity=5,
-        skew=-0.2,
-        iv_premium=1.1,
-        beta=1.15,
-        sector="Equity Index",
-    ),
-    Underlying(
-        "IWM",
-        "Equity",
-        "ISHARES RUSSELL 2000 ETF",
-        "RUT-CORE",
-        1 / 10.1,
-        is_etf=True,
-        listed_market="ARCX",
-        dividend_yield=0.011,
-        shares=3.0e8,
-        penny_options=True,
-        liquidity=5,
-        skew=-0.17,
-        beta=1.2,
-        sector="Equity Index",
-    ),
-    Underlying(
-        "SPX",
-        "Index",
-        "S&P 500 INDEX",
-        "SPX-CORE",
-        1.0,
-        hours="index",
-        listed_market="OTC",
-        option_roots=("SPX", "SPXW"),
-        dailies=True,
-        liquidity=5,
-        skew=-0.24,
-        iv_premium=1.12,
-        optionable=True,
-        sector="Equity Index",
-    ),
-    Underlying(
-        "VIX",
-        "Index",
-        "CBOE VOLATILITY INDEX",
-        "VIX",
-        1.0,
-        hours="index",
-        listed_market="OTC",
-        optionable=False,
-        beta=-4.0,
-        sector="Volatility",
-    ),
-    Underlying(
-        "AAPL",
-        "Equity",
-        "Apple Inc. - Common Stock",
-        "AAPL",
-        dividend_yield=0.0045,
-        shares=1.5e10,
-        eps=6.6,
-        beta=1.2,
-        penny_options=True,
-        liquidity=5,
-        sector="Technology",
-    ),
-    Underlying(
-        "MSFT",
-        "Equity",
-        "Microsoft Corporation - Common Stock",
-        "MSFT",
-        dividend_yield=0.007,
-        shares=7.4e9,
-        eps=13.0,
-        beta=0.9,
-        penny_options=True,
-        liquidity=5,
-        sector="Technology",
-    ),
-    Underlying(
-        "NVDA",
-        "Equity",
-        "NVIDIA Corporation - Common Stock",
-        "NVDA",
-        dividend_yield=0.0003,
-        shares=2.4e10,
-        eps=3.1,
-        beta=1.7,
-        penny_options=True,
-        liquidity=5,
-        sector="Technology",
-    ),
-    Underlying(
-        "TSLA",
-        "Equity",
-        "Tesla, Inc. - Common Stock",
-        "TSLA",
-        shares=3.2e9,
-        eps=2.0,
-        beta=2.0,
-        penny_options=True,
-        liquidity=5,
-        skew=-0.05,
-        sector="Consumer Discretionary",
-    ),
-    Underlying(
-        "AMZN",
-        "Equity",
-        "Amazon.com, Inc. - Common Stock",
-        "AMZN",
-        shares=1.05e10,
-        eps=5.5,
-        beta=1.15,
-        penny_options=True,
-        liquidity=5,
-        sector="Consumer Discretionary",
-    ),
-    Underlying(
-        "META",
-        "Equity",
-        "Meta Platforms, Inc. - Class A Common Stock",
-        "META",
-        dividend_yield=0.003,
-        shares=2.5e9,
-        eps=24.0,
-        beta=1.25,
-        liquidity=4,
-        sector="Technology",
-    ),
-    Underlying(
-        "GOOGL",
-        "Equity",
-        "Alphabet Inc. - Class A Common Stock",
-        "GOOGL",
-        dividend_yield=0.0045,
-        shares=5.8e9,
-        eps=8.5,
-        beta=1.05,
-        liquidity=4,
-        sector="Technology",
-    ),
-    Underlying(
-        "AMD",
-        "Equity",
-        "Advanced Micro Devices, Inc. - Common Stock",
-        "AMD",
-        shares=1.6e9,
-        eps=2.5,
-        beta=1.7,
-        penny_options=True,
-        liquidity=4,
-        sector="Technology",
-    ),
-    Underlying(
-        "JPM",
-        "Equity",
-        "JP Morgan Chase & Co. Common Stock",
-        "JPM",
-        listed_market="XNYS",
-        dividend_yield=0.021,
-        shares=2.8e9,
-        eps=19.0,
-        beta=1.05,
-        liquidity=3,
-        sector="Financials",
-    ),
-    Underlying(
-        "XOM",
-        "Equity",
-        "Exxon Mobil Corporation Common Stock",
-        "XOM",
-        listed_market="XNYS",
-        dividend_yield=0.034,
-        shares=4.3e9,
-        eps=8.0,
-        beta=0.8,
-        liquidity=3,
-        sector="Energy",
-    ),
-    Underlying(
-        "GLD",
-        "Equity",
-        "SPDR GOLD TRUST",
-        "GLD-CORE",
-        1 / 10.85,
-        is_etf=True,
-        listed_market="ARCX",
-        shares=3.1e8,
-        penny_options=True,
-        liquidity=4,
-        skew=0.03,
-        sector="Commodities",
-    ),
-    Underlying(
-        "TLT",
-        "Equity",
-        "ISHARES 20+ YEAR TREASURY BOND ETF",
-        "TLT",
-        is_etf=True,
-        dividend_yield=0.043,
-        shares=5.5e8,
-        penny_options=True,
-        liquidity=4,
-        skew=-0.02,
-        sector="Fixed Income",
-    ),
+    Underlying("SPY", "Equity", "SPDR S&P 500 ETF TRUST", "SPX-CORE", 1 / 10.02, **_ETF, listed_market="ARCX",
+               dividend_yield=0.012, shares=9.2e8, dailies=True, liquidity=5, skew=-0.22, iv_premium=1.12,
+               sector=_INDEX_SECTOR),
+    Underlying("QQQ", "Equity", "INVESCO QQQ TRUST, SERIES 1", "NDX-CORE", 1 / 41.2, **_ETF,
+               dividend_yield=0.006,
+               shares=6.1e8, dailies=True, liquidity=5, skew=-0.2, iv_premium=1.1, beta=1.15,
+               sector=_INDEX_SECTOR),
+    Underlying("IWM", "Equity", "ISHARES RUSSELL 2000 ETF", "RUT-CORE", 1 / 10.1, **_ETF,
+               listed_market="ARCX",
+               dividend_yield=0.011, shares=3.0e8, liquidity=5, skew=-0.17, beta=1.2, sector=_INDEX_SECTOR),
+    Underlying("SPX", "Index", "S&P 500 INDEX", "SPX-CORE", 1.0, hours="index", listed_market="OTC",
+               option_roots=("SPX", "SPXW"), dailies=True, liquidity=5, skew=-0.24, iv_premium=1.12,
+               sector=_INDEX_SECTOR),
+    Underlying("VIX", "Index", "CBOE VOLATILITY INDEX", "VIX", 1.0, hours="index", listed_market="OTC",
+               optionable=False, beta=-4.0, sector="Volatility"),
+    Underlying("AAPL", "Equity", "Apple Inc. - Common Stock", "AAPL", dividend_yield=0.0045, shares=1.5e10,
+               eps=6.6,
+               beta=1.2, penny_options=True, liquidity=5, sector="Technology"),
+    Underlying("MSFT", "Equity", "Microsoft Corporation - Common Stock", "MSFT", dividend_yield=0.007,
+               shares=7.4e9,
+               eps=13.0, beta=0.9, penny_options=True, liquidity=5, sector="Technology"),
+    Underlying("NVDA", "Equity", "NVIDIA Corporation - Common Stock", "NVDA", dividend_yield=0.0003,
+               shares=2.4e10,
+               eps=3.1, beta=1.7, penny_options=True, liquidity=5, sector="Technology"),
+    Underlying("TSLA", "Equity", "Tesla, Inc. - Common Stock", "TSLA", shares=3.2e9, eps=2.0, beta=2.0,
+               penny_options=True, liquidity=5, skew=-0.05, sector="Consumer Discretionary"),
+    Underlying("AMZN", "Equity", "Amazon.com, Inc. - Common Stock", "AMZN", shares=1.05e10, eps=5.5,
+               beta=1.15,
+               penny_options=True, liquidity=5, sector="Consumer Discretionary"),
+    Underlying("META", "Equity", "Meta Platforms, Inc. - Class A Common Stock", "META", dividend_yield=0.003,
+               shares=2.5e9, eps=24.0, beta=1.25, liquidity=4, sector="Technology"),
+    Underlying("GOOGL", "Equity", "Alphabet Inc. - Class A Common Stock", "GOOGL", dividend_yield=0.0045,
+               shares=5.8e9, eps=8.5, beta=1.05, liquidity=4, sector="Technology"),
+    Underlying("AMD", "Equity", "Advanced Micro Devices, Inc. - Common Stock", "AMD", shares=1.6e9, eps=2.5,
+               beta=1.7,
+               penny_options=True, liquidity=4, sector="Technology"),
+    Underlying("JPM", "Equity", "JP Morgan Chase & Co. Common Stock", "JPM", listed_market="XNYS",
+               dividend_yield=0.021, shares=2.8e9, eps=19.0, beta=1.05, liquidity=3, sector="Financials"),
+    Underlying("XOM", "Equity", "Exxon Mobil Corporation Common Stock", "XOM", listed_market="XNYS",
+               dividend_yield=0.034, shares=4.3e9, eps=8.0, beta=0.8, liquidity=3, sector="Energy"),
+    Underlying("GLD", "Equity", "SPDR GOLD TRUST", "GLD-CORE", 1 / 10.85, **_ETF, listed_market="ARCX",
+               shares=3.1e8,
+               liquidity=4, skew=0.03, sector="Commodities"),
+    Underlying("TLT", "Equity", "ISHARES 20+ YEAR TREASURY BOND ETF", "TLT", **_ETF, dividend_yield=0.043,
+               shares=5.5e8, liquidity=4, skew=-0.02, sector="Fixed Income"),
 ]
 
 _FUTURES = [
-    FutureProduct(
-        "ES",
-        "E-Mini S&P 500",
-        "SPX-CORE",
-        1.0,
-        "CME",
-        "XCME",
-        50.0,
-        0.25,
-        "HMUZ",
-        3,
-        0.012,
-        15500.0,
-        "CME_ES",
-        "Equity Index",
-        "Financial",
-        True,
-        "third-friday",
-        etf_equivalent=("SPY", 500),
-        has_options=True,
-        exchange_fee=1.38,
-        description_short="E Mini S&P",
-    ),
-    FutureProduct(
-        "NQ",
-        "E-Mini Nasdaq-100",
-        "NDX-CORE",
-        1.0,
-        "CME",
-        "XCME",
-        20.0,
-        0.25,
-        "HMUZ",
-        3,
-        0.013,
-        22500.0,
-        "CME_NQ",
-        "Equity Index",
-        "Financial",
-        True,
-        "third-friday",
-        etf_equivalent=("QQQ", 800),
-        exchange_fee=1.38,
-        description_short="E Mini Nasdaq",
-    ),
-    FutureProduct(
-        "CL",
-        "Crude Oil",
-        "CL-CORE",
-        1.0,
-        "NYMEX",
-        "XNYM",
-        1000.0,
-        0.01,
-        "FGHJKMNQUVXZ",
-        6,
-        -0.03,
-        6200.0,
-        "NYMEX_CL",
-        "Energy",
-        "Physical",
-        False,
-        "cl",
-        option_tick_sizes=((0.01, None),),
-        exchange_fee=1.50,
-        description_short="Crude Oil",
-    ),
-    FutureProduct(
-        "GC",
-        "Gold",
-        "GLD-CORE",
-        1.0,
-        "COMEX",
-        "XCEC",
-        100.0,
-        0.1,
-        "GJMQVZ",
-        4,
-        0.04,
-        11000.0,
-        "COMEX_GC",
-        "Metals",
-        "Physical",
-        False,
-        "gc",
-        option_tick_sizes=((0.1, None),),
-        exchange_fee=1.55,
-        description_short="Gold",
-    ),
+    FutureProduct("ES", "E-Mini S&P 500", "SPX-CORE", 1.0, "CME", "XCME", 50.0, 0.25, "HMUZ", 3, 0.012,
+                  15500.0,
+                  "CME_ES", "Equity Index", "Financial", True, "third-friday", etf_equivalent=("SPY", 500),
+                  has_options=True, exchange_fee=1.38, description_short="E Mini S&P"),
+    FutureProduct("NQ", "E-Mini Nasdaq-100", "NDX-CORE", 1.0, "CME", "XCME", 20.0, 0.25, "HMUZ", 3, 0.013,
+                  22500.0,
+                  "CME_NQ", "Equity Index", "Financial", True, "third-friday", etf_equivalent=("QQQ", 800),
+                  exchange_fee=1.38, description_short="E Mini Nasdaq"),
+    FutureProduct("CL", "Crude Oil", "CL-CORE", 1.0, "NYMEX", "XNYM", 1000.0, 0.01, "FGHJKMNQUVXZ", 6,
+                  -0.03, 6200.0,
+                  "NYMEX_CL", "Energy", "Physical", False, "cl", option_tick_sizes=((0.01, None),),
+                  exchange_fee=1.50, description_short="Crude Oil"),
+    FutureProduct("GC", "Gold", "GLD-CORE", 1.0, "COMEX", "XCEC", 100.0, 0.1, "GJMQVZ", 4, 0.04, 11000.0,
+                  "COMEX_GC", "Metals", "Physical", False, "gc", option_tick_sizes=((0.1, None),),
+                  exchange_fee=1.55, description_short="Gold"),
 ]
+# fmt: on
 
 _CRYPTO = [
     CryptoPair("BTC/USD", "Bitcoin to USD", "Bitcoin", "BTC", 5),
