@@ -39,6 +39,8 @@ from desktop.api.retry import RetryPolicy, parse_retry_after
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 10_000
+#: Answers larger than this are JSON-decoded in a worker thread, not on the event loop.
+OFF_LOOP_BYTES = 256 * 1024
 
 #: REST connectivity as reported to the session service.
 REST_OK, REST_RETRYING, REST_OFFLINE, REST_UNAUTHORIZED = "ok", "retrying", "offline", "unauthorized"
@@ -191,7 +193,7 @@ class RestTransport:
                 raise self._error(response, what, retry_after)
             if 200 <= status < 300 or status in accept:
                 self._set_state(REST_OK)
-                return _decode(response)
+                return await _decode(response)
             if status >= 500:
                 self._set_state(REST_RETRYING)
             else:
@@ -292,12 +294,15 @@ class RestTransport:
                     yield item
 
 
-def _decode(response: httpx.Response) -> Response:
+async def _decode(response: httpx.Response) -> Response:
     text = response.text
     body: Any = None
     if text.strip():
         try:
-            body = json.loads(text)
+            # A big answer (a whole option chain is megabytes) is decoded off the loop.
+            body = (
+                await asyncio.to_thread(json.loads, text) if len(text) > OFF_LOOP_BYTES else json.loads(text)
+            )
         except ValueError:
             raise ServerError(
                 f"The server sent an answer that is not JSON (HTTP {response.status_code}).",

@@ -1,7 +1,12 @@
-"""REST calls for instruments, option chains, symbol search, market metrics, the quote token."""
+"""REST calls for instruments, option chains, symbol search, market metrics, the quote token.
+
+Option chains are large (the SPX chain is ~10,000 strikes, 1.7 MB): they are decoded and
+turned into models in a worker thread so the event loop (and the UI) keeps running.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
@@ -93,11 +98,13 @@ class MarketApi:
             f"/option-chains/{_path_part(underlying)}/nested",
             what=f"Loading the {underlying} option chain",
         )
-        return [NestedOptionChain.from_wire(i) for i in r.items if isinstance(i, Mapping)]
+        items = [i for i in r.items if isinstance(i, Mapping)]
+        return await asyncio.to_thread(lambda: [NestedOptionChain.from_wire(i) for i in items])
 
     async def option_chain(self, underlying: str) -> OptionChain:
         """The nested chain of ``underlying`` as one ``core.chains.OptionChain`` (roots merged)."""
-        return to_option_chain(await self.nested_option_chain(underlying))
+        roots = await self.nested_option_chain(underlying)
+        return await asyncio.to_thread(to_option_chain, roots)
 
     async def futures_option_chain(self, product_code: str) -> FuturesOptionChain:
         """The futures-option chain of a product (``"ES"`` or ``"/ES"``)."""
@@ -107,7 +114,8 @@ class MarketApi:
             f"/futures-option-chains/{_path_part(code)}/nested",
             what=f"Loading the /{code} option chain",
         )
-        return FuturesOptionChain.from_wire(r.data or {})
+        data = r.data if isinstance(r.data, Mapping) else {}
+        return await asyncio.to_thread(FuturesOptionChain.from_wire, data)
 
     async def search_symbols(self, prefix: str) -> list[SymbolMatch]:
         """Symbols starting with ``prefix``; an unknown prefix gives an empty list."""
