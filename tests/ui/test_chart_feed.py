@@ -45,7 +45,9 @@ class Hub:
 
 
 def bar(t: int, price: float, flags: int = 0, volume: float = 100.0) -> Candle:
-    return Candle(SYMBOL, event_index(t), t, price, price + 0.5, price - 0.5, price + 0.1, volume, price, 10, flags)
+    return Candle(
+        SYMBOL, event_index(t), t, price, price + 0.5, price - 0.5, price + 0.1, volume, price, 10, flags
+    )
 
 
 def snapshot(times: list[int], from_ms: int, price: float = 100.0) -> list[Candle]:
@@ -54,7 +56,9 @@ def snapshot(times: list[int], from_ms: int, price: float = 100.0) -> list[Candl
     events = [bar(t, price + k * 0.01) for k, t in enumerate(sorted(times, reverse=True))]
     if min(times) > from_ms:
         nan = float("nan")
-        events.append(Candle(SYMBOL, event_index(from_ms), from_ms, nan, nan, nan, nan, nan, nan, nan, REMOVE_EVENT))
+        events.append(
+            Candle(SYMBOL, event_index(from_ms), from_ms, nan, nan, nan, nan, nan, nan, nan, REMOVE_EVENT)
+        )
     events[0] = events[0]._replace(flags=events[0].flags | SNAPSHOT_BEGIN)
     events[-1] = events[-1]._replace(flags=events[-1].flags | SNAPSHOT_END)
     return events
@@ -93,6 +97,10 @@ def test_history_then_live_ticks_then_a_new_candle(setup) -> None:
     assert chart.data.arrays.volume[-1] == 250 and feed.readiness() is None
     series.apply([bar(now + PERIOD, 102.0)])  # the period rolled
     assert len(chart.data) == 51 and chart.data.arrays.time[-1] == now + PERIOD
+    chart.resize(800, 500)
+    chart.flush()  # what the coalescing timer does within 33 ms
+    chart.grab()
+    assert chart.history_item.rows_drawn > 0 and chart.live_item.paint_count > 0, "the candles are painted"
 
 
 def test_a_resync_snapshot_leaves_no_gap_and_no_duplicate(setup) -> None:

@@ -206,6 +206,15 @@ def test_orders_and_fills_are_drawn(chart: CandleChart) -> None:
     assert (spot["x"], spot["y"]) == (100, pytest.approx(c[100]))
 
 
+def test_clearing_and_reloading_keeps_the_plots(chart: CandleChart) -> None:
+    chart.set_candles(*candles(300))
+    chart.clear_candles()
+    assert len(chart.data) == 0 and chart.price_plot.scene() is chart.scene()
+    chart.set_candles(*candles(200, seed=5))
+    chart.grab()
+    assert chart.history_item.rows_drawn > 100, "candles are painted after a clear"
+
+
 def test_dark_palette_restyles_the_chart(chart: CandleChart) -> None:
     pal = QPalette()
     pal.setColor(QPalette.ColorRole.Base, QColor("#101418"))

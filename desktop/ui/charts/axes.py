@@ -100,6 +100,8 @@ class VolumeAxis(pg.AxisItem):
         super().__init__(orientation="right", **kw)
         self.setWidth(AXIS_WIDTH)
         self.enableAutoSIPrefix(False)
+        self.setStyle(maxTickLevel=0)  # the pane is short: major ticks only
+        self.setTickDensity(0.6)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [volume_text(v) for v in values]

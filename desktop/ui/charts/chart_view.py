@@ -189,7 +189,8 @@ class CandleChart(pg.GraphicsLayoutWidget):
         self._note(change)
         return change
 
-    def clear(self) -> None:
+    def clear_candles(self) -> None:
+        """Remove every candle (not ``clear``: pyqtgraph binds that name to the layout's clear)."""
         self.data.clear()
         self._history_changed()
         self.flush()

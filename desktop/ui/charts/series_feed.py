@@ -28,10 +28,13 @@ class SeriesFeed(QObject):
     loading_changed = Signal(bool)
 
     def __init__(self, hub: Any, chart: CandleChart, owner: QObject) -> None:
+        """``owner`` (the panel) parents this feed; the hub sees a plain key per feed."""
         super().__init__(owner)
         self._hub = hub
         self._chart = chart
-        self._owner = owner
+        # A plain key, released explicitly (close) when the chart goes away, rather than a QObject
+        # the hub would release from its destroyed signal during widget teardown.
+        self._owner = ("chart-feed", id(self))
         self.series: Any = None
         self.candle_symbol = ""
         self.title = ""
@@ -51,7 +54,7 @@ class SeriesFeed(QObject):
         self.candle_symbol, self.timeframe, self.title = candle_symbol, timeframe, title
         self.live_updates = 0
         self.exhausted = False
-        self._chart.clear()
+        self._chart.clear_candles()
         self._chart.set_following(True)
         from_ms = timeframe.history_start_ms(int(time.time() * 1000))
         series = self._hub.open_candles(self._owner, candle_symbol, from_ms)
