@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Hashable, Iterable
+import weakref
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
@@ -56,8 +57,10 @@ class MarketDataHub(QObject):
     ) -> None:
         super().__init__(parent)
         self.client = client
-        client.on_events = self._apply
-        client.on_state = self._on_state
+        # Callbacks through a weak reference: no hub <-> client cycle, so a dropped hub (a
+        # QObject) is freed at once rather than by the cyclic GC at some random later moment.
+        client.on_events = _weak_callback(self, MarketDataHub._apply)
+        client.on_state = _weak_callback(self, MarketDataHub._on_state)
         self._latest: dict[Key, Any] = {}
         self._refs: dict[Key, int] = {}
         self._owners: dict[Hashable, set[Key]] = {}
@@ -233,9 +236,33 @@ class MarketDataHub(QObject):
         """Release a QObject owner's subscriptions when it is destroyed."""
         if isinstance(owner, QObject) and id(owner) not in self._watched:
             self._watched.add(id(owner))
-            owner.destroyed.connect(lambda *_: self._owner_destroyed(owner))
+            hub = weakref.ref(self)
+            owner_id = id(owner)  # no reference to the owner itself: no cycle through Qt
 
-    def _owner_destroyed(self, owner: Hashable) -> None:
-        self._watched.discard(id(owner))
-        self.unregister_view(owner)
-        self.unsubscribe(owner)
+            def released(*_: object) -> None:
+                me = hub()
+                if me is not None:
+                    me._owner_destroyed(owner_id)
+
+            owner.destroyed.connect(released)
+
+    def _owner_destroyed(self, owner_id: int) -> None:
+        self._watched.discard(owner_id)
+        for owner in [o for o in (*self._owners, *self._views) if id(o) == owner_id]:
+            self.unregister_view(owner)
+            self.unsubscribe(owner)
+        for owners in self._candle_owners.values():
+            for owner in [o for o in owners if id(o) == owner_id]:
+                self.unsubscribe(owner)
+
+
+def _weak_callback(obj: Any, function: Callable[..., None]) -> Callable[..., None]:
+    """``function(obj, *args)`` while ``obj`` lives; a no-op afterwards."""
+    ref = weakref.ref(obj)
+
+    def call(*args: Any) -> None:
+        target = ref()
+        if target is not None:
+            function(target, *args)
+
+    return call

@@ -242,7 +242,8 @@ async def test_a_big_subscription_is_chunked_and_paced_under_a_rate_limit(feed, 
     await admin(exchange, "actions/dxlink-subscription-rate", {"per_second": 1500, "burst": 400})
     client.subscribe("Quote", options)
     await wait_for(lambda: rec.symbols("Quote") >= set(options), timeout=60)
-    assert client.state == "connected"
+    assert client.state == "connected" and client.stats.reconnect_attempts == 0
+    assert client.items_per_tick < client.config.items_per_tick  # it was told off and slowed down
 
 
 def _assert_series_consistent(series, period_ms: int) -> None:
