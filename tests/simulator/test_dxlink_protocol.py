@@ -461,3 +461,22 @@ def test_a_candle_subscription_without_from_time_gets_just_the_current_candle() 
     out = messages(feed.flush(market, NOW + 3 * MINUTE + 5_000, None))
     rows = [r for m in out if m["type"] == "FEED_DATA" for r in _rows(m, 3)]
     assert rows == [["AAPL{=m}", SNAPSHOT_BEGIN | SNAPSHOT_END, NOW + 3 * MINUTE]]
+
+
+def test_an_invalid_feed_setup_is_refused_whole() -> None:
+    _, send = _session()
+    send(type="SETUP", channel=0, version="x")
+    send(type="AUTH", channel=0, token="good")
+    send(type="CHANNEL_REQUEST", channel=1, service="FEED", parameters={"contract": "AUTO"})
+    out = send(
+        type="FEED_SETUP",
+        channel=1,
+        acceptAggregationPeriod=5,
+        acceptDataFormat="FULL",
+        acceptEventFields={"Quote": []},
+    )
+    assert [(m["type"], m["error"]) for m in out] == [("ERROR", "INVALID_MESSAGE")]
+    config = send(type="FEED_SETUP", channel=1)
+    assert config[0]["dataFormat"] == "COMPACT" and config[0]["aggregationPeriod"] == 0.1, (
+        "nothing was applied"
+    )

@@ -91,24 +91,27 @@ class FeedChannel:
         return msg
 
     def apply_setup(self, msg: Mapping[str, object]) -> dict[str, object]:
-        """Apply a FEED_SETUP and return the immediate FEED_CONFIG (fields follow lazily)."""
+        """Apply a FEED_SETUP and return the immediate FEED_CONFIG (fields follow lazily).
+
+        Nothing is applied when any part is invalid (``FeedProtocolError``).
+        """
         period = msg.get("acceptAggregationPeriod")
-        if period is not None:
-            if isinstance(period, bool) or not isinstance(period, int | float) or period != period:
-                raise FeedProtocolError(
-                    "INVALID_MESSAGE", "acceptAggregationPeriod must be a number of seconds"
-                )
-            self.aggregation_s = round(min(MAX_AGGREGATION_S, max(MIN_AGGREGATION_S, float(period))), 3)
+        if period is not None and (
+            isinstance(period, bool) or not isinstance(period, int | float) or period != period
+        ):
+            raise FeedProtocolError("INVALID_MESSAGE", "acceptAggregationPeriod must be a number of seconds")
         fmt = msg.get("acceptDataFormat")
-        if fmt is not None:
-            if fmt not in DATA_FORMATS:
-                raise FeedProtocolError(
-                    "INVALID_MESSAGE", f"acceptDataFormat must be COMPACT or FULL, not {fmt!r}"
-                )
-            self.data_format = str(fmt)
+        if fmt is not None and fmt not in DATA_FORMATS:
+            raise FeedProtocolError(
+                "INVALID_MESSAGE", f"acceptDataFormat must be COMPACT or FULL, not {fmt!r}"
+            )
         table, problems = merge_field_requests(self.requested_fields, msg.get("acceptEventFields"))
         if problems:
             raise FeedProtocolError("INVALID_MESSAGE", "; ".join(problems))
+        if period is not None:
+            self.aggregation_s = round(min(MAX_AGGREGATION_S, max(MIN_AGGREGATION_S, float(period))), 3)  # type: ignore[arg-type]
+        if fmt is not None:
+            self.data_format = str(fmt)
         for etype, names in table.items():
             if self.requested_fields.get(etype) != names:
                 self._encoders.pop(etype, None)
