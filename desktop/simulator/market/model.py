@@ -33,7 +33,7 @@ from .universe import ADV, RISK_FREE_RATE, UNIVERSE, Universe
 log = logging.getLogger(__name__)
 
 TICK_S = 0.1
-_REQUOTE_P = {5: 0.9, 4: 0.7, 3: 0.5}
+_REQUOTE_P = {5: 1.0, 4: 0.8, 3: 0.6}
 _TRADE_P = {5: 0.6, 4: 0.4, 3: 0.25}
 
 
@@ -83,12 +83,17 @@ class MarketModel:
             self._task = None
 
     async def _run(self) -> None:
-        from time import time_ns
-
-        last = time_ns() / 1e9
+        """Tick on a fixed schedule (no drift); after a stall, skip the missed ticks."""
+        loop = asyncio.get_running_loop()
+        last = due = loop.time()
         while True:
-            await asyncio.sleep(TICK_S)
-            now = time_ns() / 1e9
+            due += TICK_S
+            delay = due - loop.time()
+            if delay < -TICK_S:
+                due = loop.time()
+                delay = 0.0
+            await asyncio.sleep(max(delay, 0.0))
+            now = loop.time()
             try:
                 self.step(int(self.clock_ms()), min(now - last, 5.0))
             except Exception:
