@@ -59,6 +59,7 @@ class TokenManager:
         *,
         retry: RetryPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
+        on_refresh_token_rotated: Callable[[str], None] | None = None,
     ) -> None:
         self._http = http
         self._client_secret = Secret(client_secret)
@@ -69,6 +70,7 @@ class TokenManager:
         self._expires_at = 0.0
         self._lifetime = DEFAULT_LIFETIME_S
         self._lock = asyncio.Lock()
+        self._on_rotated = on_refresh_token_rotated
         self.refresh_count = 0
 
     def __repr__(self) -> str:
@@ -185,8 +187,11 @@ class TokenManager:
         self.refresh_count += 1
         # A rotated refresh token (optional in the grant response) replaces the old one.
         new_refresh = payload.get("refresh_token")
-        if isinstance(new_refresh, str) and new_refresh:
+        if isinstance(new_refresh, str) and new_refresh and new_refresh != self._refresh_token.reveal():
             self._refresh_token = Secret(new_refresh)
+            log.info("The server rotated the refresh token")
+            if self._on_rotated is not None:
+                self._on_rotated(new_refresh)
         log.debug("Access token refreshed (valid %.0f s, refresh #%d)", self._lifetime, self.refresh_count)
 
     @property

@@ -37,7 +37,8 @@ class TastytradeClient(AccountsApi, OrdersApi, MarketApi):
     ``timeout`` applies to every request; ``order_lookup_s`` is how long to keep looking for
     an order whose submit got no answer; ``lookup_timeout`` is the timeout of those look-ups
     (deliberately longer than a short submit timeout). ``on_rest_state`` hears "ok",
-    "retrying", "offline" and "unauthorized".
+    "retrying", "offline" and "unauthorized"; ``on_refresh_token_rotated`` hears a new refresh
+    token when the server rotates it (so a remembered one can be re-saved).
     """
 
     def __init__(
@@ -51,6 +52,7 @@ class TastytradeClient(AccountsApi, OrdersApi, MarketApi):
         order_lookup_s: float = 10.0,
         lookup_timeout: float | None = None,
         on_rest_state: Callable[[str], None] | None = None,
+        on_refresh_token_rotated: Callable[[str], None] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.env = env
@@ -67,7 +69,13 @@ class TastytradeClient(AccountsApi, OrdersApi, MarketApi):
             transport=transport,
         )
         retry = retry or RetryPolicy()
-        self.tokens = TokenManager(self._http, client_secret, refresh_token, retry=retry)
+        self.tokens = TokenManager(
+            self._http,
+            client_secret,
+            refresh_token,
+            retry=retry,
+            on_refresh_token_rotated=on_refresh_token_rotated,
+        )
         self._transport = RestTransport(self._http, self.tokens, retry=retry, on_state=on_rest_state)
         self._closed = False
 

@@ -113,6 +113,7 @@ class OrderService(QObject):
         self._tracked: dict[int, Order] = {}
         self._tracked_complex_id: int | None = None
         portfolio.order_updated.connect(self._on_order_event)
+        portfolio.orders_changed.connect(self._on_orders_reloaded)
         portfolio.account_changed.connect(self._on_account_changed)
         session.signed_out.connect(self._on_signed_out)
 
@@ -313,12 +314,30 @@ class OrderService(QObject):
             self.order_updated.emit(order)
         self._set_state(state_for_orders(list(self._tracked.values())))
 
+    def _on_orders_reloaded(self, orders: list[Order]) -> None:
+        """A REST (re)load of today's orders: catches what a disconnected streamer missed."""
+        for order in orders:
+            known = self._tracked.get(order.id) if order.id is not None else None
+            joins = (
+                self._tracked_complex_id is not None and order.complex_order_id == self._tracked_complex_id
+            )
+            if (known is not None and known != order) or (known is None and joins):
+                self._on_order_event(order)
+
     def _on_order_event(self, order: Order) -> None:
         if order.id is None:
             return
         joins = self._tracked_complex_id is not None and order.complex_order_id == self._tracked_complex_id
         if order.id not in self._tracked and not joins:
             return
+        known = self._tracked.get(order.id)
+        if (
+            known is not None
+            and known.updated_at
+            and order.updated_at
+            and order.updated_at < known.updated_at
+        ):
+            return  # an older version than the one we have
         self._tracked[order.id] = order
         self.order_updated.emit(order)
         if self._state in (OrderState.WORKING, OrderState.FILLED, OrderState.CANCELLED, OrderState.REJECTED):

@@ -69,6 +69,7 @@ class SessionService(QObject):
         self._state = SessionState.SIGNED_OUT
         self._rest_state = REST_OK
         self._generation = 0
+        self._remembering = False
         self._closing: set[asyncio.Task[None]] = set()
 
     # --- state ---------------------------------------------------------------------------------
@@ -148,11 +149,13 @@ class SessionService(QObject):
         self._customer = None
         self._rest_state = REST_OK
         self._set_state(SessionState.SIGNING_IN)
+        self._remembering = remember and not env.is_demo
         client = self._client_factory(
             env,
             client_secret,
             refresh_token,
             on_rest_state=self._on_rest_state(generation),
+            on_refresh_token_rotated=self._on_rotated(generation, env, client_secret),
             **self._client_options,
         )
         self._client = client
@@ -182,6 +185,14 @@ class SessionService(QObject):
         log.info("Signed in to %s as %s", env.title, customer.external_id or "the customer")
         self.signed_in.emit(customer)
         return customer
+
+    def _on_rotated(self, generation: int, env: Environment, client_secret: str) -> Callable[[str], None]:
+        def save(refresh_token: str) -> None:
+            # Re-save a rotated token only for a remembered session that is live.
+            if generation == self._generation and self._remembering and self._state is SessionState.READY:
+                self._remember(env, client_secret, refresh_token)
+
+        return save
 
     def _remember(self, env: Environment, client_secret: str, refresh_token: str) -> None:
         try:

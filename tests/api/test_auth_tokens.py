@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,3 +92,27 @@ async def test_a_session_that_cannot_be_renewed_asks_to_sign_in_again(exchange: 
         with pytest.raises(SignInRequired, match="Sign in again"):
             await client.customer()
         assert client.rest_state == "unauthorized"
+
+
+async def test_a_rotated_refresh_token_is_adopted_and_reported() -> None:
+    # The embedded exchange never rotates refresh tokens; this answer is what a rotating server sends.
+    import httpx
+
+    from desktop.api.auth import TokenManager
+
+    seen: list[str] = []
+    sent: list[str] = []
+
+    def token_endpoint(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        sent.append(body["refresh_token"])
+        return httpx.Response(
+            200, json={"access_token": f"a{len(sent)}", "expires_in": 900, "refresh_token": "r2"}
+        )
+
+    async with httpx.AsyncClient(base_url="http://t", transport=httpx.MockTransport(token_endpoint)) as http:
+        tokens = TokenManager(http, "secret", "r1", on_refresh_token_rotated=seen.append)
+        await tokens.refresh()
+        await tokens.refresh()
+    assert sent == ["r1", "r2"] and seen == ["r2"]
+    assert "r2" not in repr(tokens.refresh_token)

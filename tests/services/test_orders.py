@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -190,3 +191,23 @@ async def test_complex_order_review_and_send(stack: Stack) -> None:
     assert result.complex_order.id is not None
     await orders.cancel_complex(result.complex_order.id)
     await wait_for(lambda: orders.state == OrderState.CANCELLED, timeout=15)
+
+
+async def test_a_fill_missed_while_the_streamer_was_down_is_caught_by_the_resync(exchange: Any) -> None:
+    stack = await signed_in_stack(
+        exchange, streamer_options={"reconnect_base_s": 1.0, "reconnect_max_s": 2.0}
+    )
+    try:
+        orders = stack.orders
+        exchange.admin("faults", {"streamer_upgrade_status": 503})
+        exchange.admin("actions/drop-account-streamer", {})
+        await wait_for(lambda: stack.portfolio.streamer_state != "connected", timeout=10)
+        orders.set_ticket(market_buy("QQQ", 1))
+        await orders.review()
+        await orders.send()
+        assert orders.state == OrderState.WORKING  # the answer said Routed; the fill was not streamed
+        await asyncio.sleep(1.0)  # it fills at the exchange meanwhile
+        exchange.admin("faults/reset", {})
+        await wait_for(lambda: orders.state == OrderState.FILLED, timeout=20)
+    finally:
+        await stack.close()
