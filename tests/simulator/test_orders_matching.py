@@ -236,3 +236,28 @@ def test_crypto_notional_order_fills(exchange) -> None:
         assert 0 < filled["legs"][0]["fills"][0]["quantity"] < 1
         positions = data(c.get(f"{ACCOUNT}/positions", params={"symbol": "BTC/USD"}))["items"]
         assert positions and positions[0]["instrument-type"] == "Cryptocurrency"
+
+
+def test_limit_at_the_mid_fills_after_resting_and_below_the_mid_keeps_working(exchange) -> None:
+    set_price(exchange, "SPX", "6000.00")
+    with client(exchange) as c:
+        roots = {i["root-symbol"]: i for i in data(c.get("/option-chains/SPX/nested"))["items"]}
+        exp = next(e for e in roots["SPXW"]["expirations"] if e["days-to-expiration"] >= 14)
+        strike = min(exp["strikes"], key=lambda s: abs(Decimal(s["strike-price"]) - 6000))
+        symbol = strike["call"]
+        q = data(c.get("/market-data/by-type", params={"equity-option": symbol}))["items"][0]
+        bid, ask = dec(q["bid"]), dec(q["ask"])
+        assert ask - bid >= Decimal("0.3"), (bid, ask)
+        at_mid = ((bid + ask) / 2).quantize(Decimal("0.1"), rounding="ROUND_CEILING")
+        low = bid + Decimal("0.1")
+        assert bid < low < (bid + ask) / 2 <= at_mid < ask
+
+        def buy(price: Decimal) -> int:
+            body = order_body(symbol, "Buy to Open", 1, "Limit", str(price), kind="Equity Option")
+            return data(c.post(f"{ACCOUNT}/orders", json=body), 201)["order"]["id"]
+
+        patient, cheap = buy(at_mid), buy(low)
+        assert wait_status(c, patient, "Live")["status"] == "Live"
+        filled = wait_status(c, patient, "Filled", timeout=15)
+        assert dec(filled["legs"][0]["fills"][0]["fill-price"]) == at_mid
+        assert order(c, cheap)["status"] == "Live", "a bid below the mid is not filled by waiting"

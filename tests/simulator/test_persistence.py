@@ -108,3 +108,17 @@ def test_state_survives_kill_9(tmp_path: Path) -> None:
         assert proc.wait(20) == 0, "SIGTERM shuts down cleanly"
         proc.stdout.close()  # type: ignore[union-attr]
         proc.stderr.close()  # type: ignore[union-attr]
+
+
+def test_an_unusable_state_file_fails_start_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "not-a-database.sqlite3"
+    path.write_text("these are my notes, not an exchange state file\n" * 100)
+    ex = ExchangeThread(ExchangeConfig(state_path=path))
+    try:
+        ex.start()
+    except RuntimeError as exc:
+        assert "cannot use the exchange state file" in str(exc) and str(path) in str(exc)
+    else:
+        ex.stop()
+        raise AssertionError("a text file was accepted as a state file")
+    assert path.read_text().startswith("these are my notes"), "the file is left untouched"

@@ -4,7 +4,8 @@ Every new order walks ``Routed -> In Flight -> Live`` (~40 ms a step, each publi
 ``Received`` one (market closed) waits for its session. On every market tick each live order
 is checked: a marketable order fills at the quote when it arrives; a resting limit fills at
 its limit once the market crosses it; stops trigger on the bid (sells) or ask (buys) and then
-behave as market or limit orders; Day orders expire when their session ends; IOC orders that
+behave as market or limit orders; a limit resting at or better than the mid fills at its
+limit after a few seconds (5 s at the mid); Day orders expire when their session ends; IOC orders that
 cannot fill are cancelled. A fill of an OCO member cancels its siblings; a filled OTOCO/OTO
 trigger releases its contingent children.
 """
@@ -17,7 +18,7 @@ import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from desktop.simulator.account.pricing import leg_prices, leg_quotes, natural, signed_limit
+from desktop.simulator.account.pricing import leg_prices, leg_quotes, mid, natural, signed_limit
 from desktop.simulator.account.sessions import session_info
 from desktop.simulator.account.store import Batch
 from desktop.simulator.market import TICK_S, Instrument
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STEP_S = 0.04
+MID_PATIENCE_S = 5.0  # a limit resting at the mid fills after this long
 ZERO = Decimal(0)
 
 
@@ -201,6 +203,17 @@ class Matcher:
             self.fill(order, nat if arriving else float(limit), quotes, instruments)
         elif order.time_in_force == "IOC":
             self.terminate(order, "Cancelled", "IOC order could not be filled immediately")
+        elif self._patient_fill(order, float(limit), nat, mid(order, quotes), now):
+            self.fill(order, float(limit), quotes, instruments)
+
+    @staticmethod
+    def _patient_fill(order: Order, limit: float, nat: float, mid_price: float, now: int) -> bool:
+        """A limit at or better than the mid gets filled after resting a while (like a market
+        maker meeting it): ``MID_PATIENCE_S`` at the mid, sooner the closer it is to the quote."""
+        if order.live_at is None or not nat > mid_price or limit < mid_price - 1e-9:
+            return False
+        share = (nat - limit) / (nat - mid_price)  # 1 at the mid, 0 at the natural price
+        return now - order.live_at >= MID_PATIENCE_S * 1000 * share
 
     def _stop_hit(self, order: Order, quotes: list[tuple[float, float]]) -> bool:
         leg = order.legs[0]

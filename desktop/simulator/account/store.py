@@ -60,21 +60,38 @@ class Batch:
         return bool(self.upserts or self.deletes or self.meta)
 
 
+class StateFileError(RuntimeError):
+    """The state file cannot be used (not SQLite, corrupt, or from an incompatible version)."""
+
+
 class Store:
     """The state file (``None`` path: an in-memory database with the same behaviour)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            str(path) if path else ":memory:", check_same_thread=False, isolation_level=None
-        )
         self._lock = threading.Lock()
         self.write_ms_total = 0.0
         self.writes = 0
+        try:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                str(path) if path else ":memory:", check_same_thread=False, isolation_level=None
+            )
+            self._init_schema()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StateFileError(f"cannot use the exchange state file {path}: {exc}") from exc
+        version = self.get_meta("schema")
+        if version != str(SCHEMA_VERSION):
+            self._db.close()
+            raise StateFileError(
+                f"the exchange state file {path} has schema version {version}; "
+                f"this version reads {SCHEMA_VERSION}"
+            )
+
+    def _init_schema(self) -> None:
         db = self._db
-        if path is not None:
+        if self.path is not None:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
