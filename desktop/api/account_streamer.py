@@ -27,7 +27,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 import desktop
-from desktop.api.dxlink.backoff import backoff_delay, proxy_for
+from desktop.api.dxlink.sockets import SOCKET_LOG, backoff_delay, proxy_for
 from desktop.api.models import parse_account_event
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,7 @@ class AccountStreamer:
                     self.url,
                     proxy=proxy_for(self.url),
                     ping_interval=None,
+                    logger=SOCKET_LOG,
                     open_timeout=self.ack_timeout_s,
                     close_timeout=1.0,
                 ) as ws:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -184,3 +185,37 @@ async def test_a_refused_token_is_reported_and_retried(exchange, rest) -> None:
         assert all("not-a-token" not in d for _, d in log.states)
     finally:
         await streamer.close()
+
+
+@pytest.fixture
+def strict_exchange(tmp_path) -> Iterator[Any]:
+    """An exchange that drops an account-streamer client after 2 s without a heartbeat."""
+    from desktop.simulator.runner import ExchangeConfig, ExchangeThread
+
+    cfg = ExchangeConfig(port=0, state_path=tmp_path / "exchange.sqlite3", streamer_heartbeat_timeout_s=2.0)
+    ex = ExchangeThread(cfg)
+    ex.start()
+    try:
+        yield ex
+    finally:
+        ex.stop()
+
+
+async def test_heartbeats_keep_the_session_and_no_token_reaches_a_log(strict_exchange, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    for name in ("websockets", "websockets.client", "desktop"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    env = demo(strict_exchange.base_url, strict_exchange.streamer_url)
+    async with TastytradeClient(env, "demo", "demo") as rest:
+        log = Log()
+        streamer = make_streamer(strict_exchange, rest, log, heartbeat_s=0.5)
+        streamer.start()
+        try:
+            await wait_for(lambda: streamer.state == "connected", timeout=15)
+            await asyncio.sleep(5)  # 2.5 server timeouts: only heartbeats keep us connected
+            assert streamer.stats.connects == 1 and streamer.state == "connected", log.states
+            token = await rest.access_token()
+        finally:
+            await streamer.close()
+    assert "account streamer" in caplog.text  # the capture saw our logging
+    assert token[:12] not in caplog.text + repr(log.states)

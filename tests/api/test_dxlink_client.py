@@ -8,10 +8,11 @@ seconds so the stall test does not wait a minute.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import numpy as np
@@ -327,3 +328,59 @@ async def test_loading_older_history_merges_in_front(feed) -> None:
     assert np.all(np.diff(series.indices) > 0), "duplicate or unordered candles after the merge"
     assert client.subscribe_candles("SPY{=d}", now - 100 * DAY) is series  # already covered
     assert not series.loading
+
+
+@pytest.fixture
+def strict_exchange(tmp_path) -> Iterator[Any]:
+    """An exchange that drops a DXLink client after 2 s without a message from it."""
+    from desktop.simulator.runner import ExchangeConfig, ExchangeThread
+
+    cfg = ExchangeConfig(port=0, state_path=tmp_path / "exchange.sqlite3", dxlink_keepalive_timeout_s=2.0)
+    ex = ExchangeThread(cfg)
+    ex.start()
+    try:
+        yield ex
+    finally:
+        ex.stop()
+
+
+async def test_keepalives_follow_the_servers_timeout_and_keep_an_idle_socket_open(strict_exchange) -> None:
+    async with TastytradeClient(
+        demo(strict_exchange.base_url, strict_exchange.streamer_url), "demo", "demo"
+    ) as rest:
+        rec = Recorder(rest)
+        client = DXLinkClient(rec.token, on_state=rec.on_state)  # keepalive_s=30 by default
+        client.start()
+        try:
+            await wait_for(lambda: client.state == "connected", timeout=15)
+            await asyncio.sleep(6)  # nothing subscribed: only KEEPALIVEs keep us alive
+            assert client.state == "connected" and client.stats.reconnect_attempts == 0, rec.states
+        finally:
+            await client.close()
+
+
+async def test_no_token_reaches_a_log_even_at_debug(feed, exchange, caplog) -> None:
+    client, rec = feed
+    tokens: list[str] = []
+
+    async def recording_token() -> Any:
+        token = await rec.token()
+        tokens.append(token.token)
+        return token
+
+    client._token_provider = recording_token
+    caplog.set_level(logging.DEBUG)
+    for name in ("websockets", "websockets.client", "desktop", "desktop.api.websocket"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    client.subscribe("Quote", ["AAPL"])
+    client.start()
+    await wait_for(lambda: rec.symbols("Quote") == {"AAPL"}, timeout=15)
+    await admin(exchange, "actions/expire-quote-token", {})
+    await wait_for(lambda: len(tokens) == 2 and client.state == "connected", timeout=15)
+    await admin(exchange, "actions/drop-dxlink", {})
+    await wait_for(lambda: client.stats.connects == 3, timeout=15)
+    logging.getLogger("desktop.api.websocket").setLevel(logging.INFO)
+    text = caplog.text + repr(rec.states)
+    assert "AUTH_STATE" in text or "DXLink" in text  # the capture did see our logging
+    for token in tokens:
+        assert token[:12] not in text

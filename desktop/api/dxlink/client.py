@@ -25,10 +25,10 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
 import desktop
-from desktop.api.dxlink.backoff import backoff_delay, proxy_for
 from desktop.api.dxlink.candles import CandleSeries
 from desktop.api.dxlink.events import EVENT_CLASSES
 from desktop.api.dxlink.session import FeedSession, SessionEnded, TokenExpired, TokenRefused
+from desktop.api.dxlink.sockets import SOCKET_LOG, backoff_delay, proxy_for
 from desktop.api.dxlink.subscriptions import SubscriptionBook
 from desktop.core.candles import normalize_candle_symbol as candle_key
 
@@ -316,6 +316,7 @@ class DXLinkClient:
                     token.dxlink_url,
                     proxy=proxy_for(token.dxlink_url),
                     ping_interval=None,
+                    logger=SOCKET_LOG,
                     open_timeout=cfg.action_timeout_s,
                     close_timeout=1.0,
                     max_size=2**24,

@@ -69,6 +69,7 @@ class FeedSession:
         self._keepalive_every = self._cfg.keepalive_s
         self._started = _monotonic()
         self.last_inbound = self._started
+        self._last_sent = self._started
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def run(self) -> None:
@@ -122,8 +123,10 @@ class FeedSession:
         reason = self._ws.close_reason
         return f"the server closed the connection (code {code}{': ' + reason if reason else ''})"
 
-    async def _send(self, message: dict[str, Any]) -> None:
-        await self._ws.send(json.dumps(message, separators=(",", ":")))
+    async def _send(self, message: dict[str, Any] | str) -> None:
+        text = message if isinstance(message, str) else json.dumps(message, separators=(",", ":"))
+        await self._ws.send(text)
+        self._last_sent = _monotonic()
 
     # -- inbound ------------------------------------------------------------------------------
     async def _read(self) -> None:
@@ -251,9 +254,12 @@ class FeedSession:
 
     # -- outbound -----------------------------------------------------------------------------
     async def _keepalive(self) -> None:
+        """A KEEPALIVE whenever we have sent nothing for the interval (which the server's SETUP
+        may shorten at any time: the loop looks often)."""
         while True:
-            await asyncio.sleep(self._keepalive_every)
-            await self._send({"type": "KEEPALIVE", "channel": 0})
+            await asyncio.sleep(min(1.0, self._keepalive_every / 4))
+            if _monotonic() - self._last_sent >= self._keepalive_every:
+                await self._send({"type": "KEEPALIVE", "channel": 0})
 
     async def _watchdog(self) -> None:
         cfg = self._cfg
@@ -316,7 +322,7 @@ class FeedSession:
                 self._requested[event_type], chunk, max_bytes=self._cfg.max_message_bytes, reset=reset
             )
             for frame in frames:
-                await self._ws.send(frame)
+                await self._send(frame)
             self._reset_next.discard(event_type)
             book.mark_sent(event_type, chunk.adds, chunk.removes)
             now = _monotonic()

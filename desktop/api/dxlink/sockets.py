@@ -1,9 +1,16 @@
-"""Reconnect helpers shared by the streaming clients: backoff delays and proxy choice."""
+"""Helpers shared by the streaming clients: backoff delays, proxy choice, the socket logger."""
 
 from __future__ import annotations
 
+import logging
 import random
 from urllib.parse import urlsplit
+
+# ``websockets`` logs every frame at DEBUG (truncated, so a token's first characters would get
+# into a log that scrubbing by whole secret cannot catch). Our sockets log through this logger,
+# which never goes below INFO: frames carrying quote or access tokens are never logged.
+SOCKET_LOG = logging.getLogger("desktop.api.websocket")
+SOCKET_LOG.setLevel(logging.INFO)
 
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
