@@ -141,6 +141,17 @@ def test_scrolling_back_loads_older_history_until_there_is_none(setup) -> None:
     assert len(hub.history_requests) == requests, "no more requests once the history is exhausted"
 
 
+def test_reopening_the_same_symbol_keeps_its_series(setup) -> None:
+    hub, series, chart, feed, _ = setup
+    now = aligned_now()
+    series.apply(snapshot([now - k * PERIOD for k in range(10)], series.requested_from_ms))
+    feed.open(SYMBOL, timeframe("5m"), "AAPL 5m")
+    assert feed.series is series and hub.closed == [], "no unsubscribe/subscribe pair on the wire"
+    assert len(chart.data) == 10 and len(series.on_update) == 1, "shown again, listening once"
+    feed.open("MSFT{=5m}", timeframe("5m"), "MSFT 5m")
+    assert hub.closed == [SYMBOL] and len(series.on_update) == 0
+
+
 def test_closing_releases_the_series(setup) -> None:
     hub, series, _chart, feed, _ = setup
     feed.close()

@@ -13,7 +13,7 @@ from desktop.ui.charts.indicators import Indicator, IndicatorSpec, bollinger, em
 from desktop.ui.charts.local_time import ZoneOffsets
 from desktop.ui.charts.lod import aggregate, decimate_line, lod_bucket
 from desktop.ui.charts.range_tree import RangeTree
-from desktop.ui.charts.time_axis import boundary_ids, choose_step, label_for
+from desktop.ui.charts.time_axis import boundary_ids, choose_step, label_for, spaced_out
 from desktop.ui.charts.timeframes import TIMEFRAMES, timeframe
 
 T0 = 1_741_615_200_000  # 2025-03-10 14:00 UTC, a Monday
@@ -227,6 +227,13 @@ def test_axis_ticks_sit_on_calendar_boundaries_with_readable_labels() -> None:
         )
         == "2025"
     )
+
+
+def test_colliding_axis_labels_keep_the_date() -> None:
+    labelled = [(10, "14:00"), (60, "15:00"), (70, "Mar 14"), (120, "11:00"), (125, "12:00"), (300, "2025")]
+    kept = spaced_out(labelled, px_per_index=2.0, min_px=84)  # 42 candles between labels at least
+    assert kept == [(10, "14:00"), (70, "Mar 14"), (120, "11:00"), (300, "2025")]  # the date beat 15:00
+    assert [i for i, _ in spaced_out(labelled, px_per_index=10.0, min_px=84)] == [10, 60, 70, 120, 300]
 
 
 # ---------------------------------------------------------------- timeframes

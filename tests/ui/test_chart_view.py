@@ -215,6 +215,27 @@ def test_clearing_and_reloading_keeps_the_plots(chart: CandleChart) -> None:
     assert chart.history_item.rows_drawn > 100, "candles are painted after a clear"
 
 
+def test_resizing_shows_more_candles_at_the_same_width(chart: CandleChart) -> None:
+    chart.set_candles(*candles(2000))
+    settle()
+    x0, x1 = chart.ranges.x_range()
+    px_per_candle = chart.price_vb.width() / (x1 - x0)
+    chart.resize(2000, 700)
+    settle()
+    y0, y1 = chart.ranges.x_range()
+    assert chart.price_vb.width() / (y1 - y0) == pytest.approx(px_per_candle, rel=0.02)
+    assert y1 == pytest.approx(x1), "still anchored on the newest candle"
+
+
+def test_working_orders_near_the_market_stay_on_scale(chart: CandleChart) -> None:
+    t, o, h, lo, c, v = candles(300)
+    chart.set_candles(t, o, h, lo, c, v)
+    near = float(c[-1]) * 1.015  # 1.5 % above the last price
+    chart.set_order_lines([OrderLine(near, "Sell", "near"), OrderLine(float(c[-1]) * 1.6, "Sell", "far")])
+    assert chart.ranges.y_fit[0] < near < chart.ranges.y_fit[1]
+    assert chart.ranges.y_fit[1] < float(c[-1]) * 1.3, "a far-away order does not squash the candles"
+
+
 def test_dark_palette_restyles_the_chart(chart: CandleChart) -> None:
     pal = QPalette()
     pal.setColor(QPalette.ColorRole.Base, QColor("#101418"))

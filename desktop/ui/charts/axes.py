@@ -28,6 +28,14 @@ def volume_text(volume: float) -> str:
     return f"{volume:.0f}"
 
 
+def nice_step(raw: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``raw``."""
+    if raw <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw)
+
+
 class PriceAxis(pg.AxisItem):
     """Right price scale with a coloured tag at the last price; the tag repaints alone."""
 
@@ -100,8 +108,13 @@ class VolumeAxis(pg.AxisItem):
         super().__init__(orientation="right", **kw)
         self.setWidth(AXIS_WIDTH)
         self.enableAutoSIPrefix(False)
-        self.setStyle(maxTickLevel=0)  # the pane is short: major ticks only
-        self.setTickDensity(0.6)
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        """One label per ~28 px at a 1-2-5 step: the volume pane is short."""
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return [(1.0, 0.0)]
+        return [(nice_step(span / max(1.0, size / 28.0)), 0.0)]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [volume_text(v) for v in values]

@@ -202,6 +202,10 @@ class CandleChart(pg.GraphicsLayoutWidget):
 
     def set_order_lines(self, lines: list[OrderLine]) -> None:
         self.orders.set_lines(lines)
+        levels = [ln.price for ln in lines]
+        if levels != self.ranges.levels:
+            self.ranges.levels = levels
+            self.ranges.fit_y()
 
     def set_fills(self, fills: list[FillMarker]) -> None:
         self.fills.set_fills(fills)

@@ -16,6 +16,7 @@ DEFAULT_CANDLE_PX = 8.0
 MIN_VISIBLE = 12.0
 Y_PAD = 0.06
 HISTORY_EDGE = 8  # ask for older history when the view's left edge is this close to row 0
+MIN_LAID_OUT_PX = 60.0  # narrower than this, the pane has not been laid out yet
 
 
 class ChartRanges(QObject):
@@ -31,11 +32,14 @@ class ChartRanges(QObject):
         self._volume = volume_vb
         self._follow = True
         self._placed = False  # a range has been chosen for real data
+        self.px_per_candle = DEFAULT_CANDLE_PX  # the zoom level, kept across resizes
         self.y_fit: tuple[float, float] | None = None
+        self.levels: list[float] = []  # working-order prices to keep in view when near the market
         for vb in (price_vb, volume_vb):
             vb.zoomRequested.connect(self.zoom_at)
             vb.panRequested.connect(self.pan_by)
         price_vb.sigXRangeChanged.connect(self._x_changed)
+        price_vb.sigResized.connect(self._resized)
 
     # ------------------------------------------------------------------ follow
     @property
@@ -62,13 +66,17 @@ class ChartRanges(QObject):
 
     def set_x(self, x0: float, x1: float) -> None:
         self._placed = self._placed or len(self._data) > 0
+        width = float(self._price.width())
+        if width >= MIN_LAID_OUT_PX and x1 > x0:
+            self.px_per_candle = width / (x1 - x0)
         self._price.setXRange(x0, x1, padding=0.0)
 
     def view_width(self) -> float:
-        if not self._placed:
-            return max(MIN_VISIBLE, self._price.width() / DEFAULT_CANDLE_PX or 150.0)
-        x0, x1 = self.x_range()
-        return x1 - x0
+        """Candles across the pane at the current zoom (a guess until it is laid out)."""
+        width = float(self._price.width())
+        if width < MIN_LAID_OUT_PX:
+            return 150.0
+        return max(MIN_VISIBLE, width / self.px_per_candle)
 
     def visible_span(self) -> tuple[int, int]:
         return visible_rows(self.x_range(), len(self._data))
@@ -107,6 +115,18 @@ class ChartRanges(QObject):
         first = int(np.searchsorted(self._data.arrays.time, left_time))
         self.set_x(first - 0.5, first - 0.5 + width)
 
+    def _resized(self, _vb: object = None) -> None:
+        """Keep the candle width when the pane grows or shrinks: show more or fewer candles."""
+        width = float(self._price.width())
+        if not self._placed or width < MIN_LAID_OUT_PX:
+            return
+        span = width / self.px_per_candle
+        if self._follow:
+            self.show_newest(span)
+        else:
+            x0 = self.x_range()[0]
+            self.set_x(x0, x0 + span)
+
     def _x_changed(self, _vb: object, rng: tuple[float, float]) -> None:
         self.fit_y()
         if rng[0] < HISTORY_EDGE and len(self._data) and not self._follow:
@@ -126,6 +146,13 @@ class ChartRanges(QObject):
                 part = part[np.isfinite(part)]
                 if part.size:
                     lo, hi = min(lo, float(part.min())), max(hi, float(part.max()))
+        n = len(self._data)
+        if n and self.levels:
+            last = float(self._data.arrays.close[n - 1])
+            near = max(0.02 * abs(last), hi - lo)
+            for level in self.levels:
+                if abs(level - last) <= near:
+                    lo, hi = min(lo, level), max(hi, level)
         pad = (hi - lo) * Y_PAD or max(abs(hi) * 0.01, 0.01)
         self.y_fit = (lo - pad, hi + pad)
         self._price.setYRange(lo - pad, hi + pad, padding=0.0)

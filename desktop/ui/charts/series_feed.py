@@ -49,8 +49,16 @@ class SeriesFeed(QObject):
 
     # ------------------------------------------------------------------ lifecycle
     def open(self, candle_symbol: str, timeframe: Timeframe, title: str) -> None:
-        """Subscribe ``candle_symbol`` with the timeframe's default history; drops the old one."""
-        self.close()
+        """Subscribe ``candle_symbol`` with the timeframe's default history; drops the old one.
+
+        The new subscription is taken before the old one is released, so re-opening the same
+        symbol keeps its series (an unsubscribe and subscribe in one tick would cancel out on
+        the wire and no new snapshot would come).
+        """
+        old, old_symbol = self.series, self.candle_symbol
+        if old is not None:
+            self._disconnect(old)
+            self.series = None
         self.candle_symbol, self.timeframe, self.title = candle_symbol, timeframe, title
         self.live_updates = 0
         self.exhausted = False
@@ -58,6 +66,8 @@ class SeriesFeed(QObject):
         self._chart.set_following(True)
         from_ms = timeframe.history_start_ms(int(time.time() * 1000))
         series = self._hub.open_candles(self._owner, candle_symbol, from_ms)
+        if old is not None and old_symbol != candle_symbol:
+            self._hub.close_candles(self._owner, old_symbol)
         self.series = series
         series.on_reset.connect(self._on_reset)
         series.on_update.connect(self._on_update)
@@ -71,10 +81,13 @@ class SeriesFeed(QObject):
         series, self.series = self.series, None
         if series is None:
             return
+        self._disconnect(series)
+        self._hub.close_candles(self._owner, self.candle_symbol)
+
+    def _disconnect(self, series: Any) -> None:
         series.on_reset.disconnect(self._on_reset)
         series.on_update.disconnect(self._on_update)
         series.on_loading_changed.disconnect(self._on_loading)
-        self._hub.close_candles(self._owner, self.candle_symbol)
 
     def reopen(self) -> None:
         """Subscribe again from scratch (e.g. after signing in to another environment)."""

@@ -76,6 +76,28 @@ def label_for(local_ms: int, previous_ms: int | None, unit: str) -> str:
     return f"{now:%H:%M}"
 
 
+def _coarseness(label: str) -> int:
+    """Year labels outrank dates, dates outrank times of day."""
+    if label.isdigit():
+        return 2
+    return 0 if ":" in label else 1
+
+
+def spaced_out(labelled: list[tuple[int, str]], px_per_index: float, min_px: float) -> list[tuple[int, str]]:
+    """Drop labels closer than ``min_px`` to the previous one; of two that collide, keep the coarser.
+
+    Index gaps (nights, weekends) put a day's first candle right next to an hour tick.
+    """
+    kept: list[tuple[int, str]] = []
+    for i, text in labelled:
+        if kept and (i - kept[-1][0]) * px_per_index < min_px:
+            if _coarseness(text) > _coarseness(kept[-1][1]):
+                kept[-1] = (i, text)
+            continue
+        kept.append((i, text))
+    return kept
+
+
 class IndexTimeAxis(pg.AxisItem):
     """Bottom axis for candle-index x values, labelled in the user's time zone."""
 
@@ -111,10 +133,12 @@ class IndexTimeAxis(pg.AxisItem):
         ticks = np.flatnonzero(ids[1:] != ids[:-1]) + 1 + first
         if ticks.size == 0:
             return []
-        for i in ticks.tolist():
-            self._labels[i] = label_for(local[i], local[i - 1] if i > 0 else None, unit)
-        spacing = float(np.median(np.diff(ticks))) if ticks.size > 1 else float(stop - first)
-        return [(spacing, [float(i) for i in ticks.tolist()])]
+        labelled = [(i, label_for(local[i], local[i - 1] if i > 0 else None, unit)) for i in ticks.tolist()]
+        kept = spaced_out(labelled, size / max(maxVal - minVal, 1e-9), self._min_label_px)
+        self._labels = dict(kept)
+        positions = [i for i, _ in kept]
+        spacing = float(np.median(np.diff(positions))) if len(positions) > 1 else float(stop - first)
+        return [(spacing, [float(i) for i in positions])]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self._labels.get(round(v), "") for v in values]
