@@ -186,3 +186,22 @@ async def test_indicators_match_numpy_on_live_data(hub, chart, exchange) -> None
         m = days == day
         expected_vwap[m] = np.cumsum(tp[m] * v[m]) / np.cumsum(v[m])
     np.testing.assert_allclose(lines["vwap"]["vwap"], expected_vwap, rtol=1e-9)
+
+
+async def test_scrolling_to_the_oldest_candle_loads_more_history_in_place(hub, chart, exchange) -> None:
+    tf = timeframe("15m")
+    feed = open_feed(hub, chart, tf)
+    await wait_for(lambda: feed.series.loaded and not feed.series.loading, timeout=30)
+    first_before, count_before = int(chart.data.arrays.time[0]), len(chart.data)
+    loading: list[bool] = []
+    feed.loading_changed.connect(loading.append)
+    chart.ranges.pan_by(-(len(chart.data) + 500))  # drag all the way back
+    assert not chart.following and feed.series.loading and loading == [True], "asked for older history"
+    left_time = chart.ranges.left_time()
+    await wait_for(lambda: not feed.series.loading, timeout=30)
+    times = chart.data.arrays.time
+    assert times[0] < first_before and len(times) > count_before
+    older_from = int(feed.series.requested_from_ms)
+    now = exchange_now_ms(await admin(exchange, "clock"))
+    assert_same_candles(times, exchange_times(exchange, "AAPL", tf, older_from, now))
+    assert chart.ranges.left_time() == left_time, "the candles on screen stayed where they were"
