@@ -17,70 +17,19 @@ through the account streamer (Working -> Filled / Cancelled / Rejected).
 from __future__ import annotations
 
 import logging
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.api.errors import ApiError, OrderStatusUnknown, PreflightFailed
 from desktop.api.models import ComplexOrder, DryRunResult, Order, PlacedOrderResult
+from desktop.services.order_states import OrderState, SendRefused, Ticket, is_complex, state_for_orders
 from desktop.services.portfolio import PortfolioService
 from desktop.services.session import SessionService
 
 log = logging.getLogger(__name__)
 
-
-class Ticket(Protocol):
-    """``core.orders.NewOrder`` or ``NewComplexOrder``."""
-
-    def to_json(self) -> str: ...
-    def fingerprint(self) -> str: ...
-    def problems(self) -> list[str]: ...
-
-
-class OrderState(StrEnum):
-    DRAFT = "Draft"
-    DRY_RUN_PENDING = "DryRunPending"
-    REVIEWED = "Reviewed"
-    SUBMITTING = "Submitting"
-    WORKING = "Working"
-    FILLED = "Filled"
-    CANCELLED = "Cancelled"
-    REJECTED = "Rejected"
-    FAILED = "Failed"
-
-
-class SendRefused(Exception):
-    """An order action was refused before anything was sent; ``reason`` says why."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-_FINAL_BY_STATUS = {
-    "Filled": OrderState.FILLED,
-    "Cancelled": OrderState.CANCELLED,
-    "Expired": OrderState.CANCELLED,
-    "Removed": OrderState.CANCELLED,
-    "Partially Removed": OrderState.CANCELLED,
-    "Rejected": OrderState.REJECTED,
-}
-
-
-def _is_complex(ticket: Any) -> bool:
-    return hasattr(ticket, "orders") and not hasattr(ticket, "legs")
-
-
-def state_for_orders(orders: list[Order]) -> OrderState:
-    """The ticket state a set of sent orders amounts to (one order, or a complex order's)."""
-    if not orders or any(not o.is_terminal for o in orders):
-        return OrderState.WORKING
-    if any(o.status == "Filled" for o in orders):
-        return OrderState.FILLED
-    if all(o.status == "Rejected" for o in orders):
-        return OrderState.REJECTED
-    return OrderState.CANCELLED
+__all__ = ["OrderService", "OrderState", "SendRefused", "Ticket", "state_for_orders"]
 
 
 class OrderService(QObject):
@@ -220,7 +169,7 @@ class OrderService(QObject):
         generation = self._review_generation
         self._set_state(OrderState.DRY_RUN_PENDING)
         try:
-            if _is_complex(ticket):
+            if is_complex(ticket):
                 result = await client.dry_run_complex_order(number, order_json)
             else:
                 result = await client.dry_run(number, order_json)
@@ -265,7 +214,7 @@ class OrderService(QObject):
         assert (
             client is not None and number is not None and order_json is not None and self._ticket is not None
         )
-        complex_ticket = _is_complex(self._ticket)
+        complex_ticket = is_complex(self._ticket)
         sent_key = self._reviewed_key
         self._set_state(OrderState.SUBMITTING)
         self._reviewed_key = None  # one review, one send
