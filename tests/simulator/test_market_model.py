@@ -163,3 +163,17 @@ def test_price_jump_moves_everything_on_the_path_and_marks_changes() -> None:
     _, changed = jm.changed_since(tick)
     assert changed is not None and "SPY" in changed and "SPX" in changed and "AAPL" not in changed
     assert chain.instruments[0].streamer_symbol in changed, "an underlying's options change with it"
+
+
+def test_real_sessions_freeze_closed_markets() -> None:
+    saturday_noon = WEDNESDAY_11_ET + 3 * DAY + 3_600_000
+    clock = [saturday_noon]
+    real = MarketModel(7, "real", lambda: clock[0])
+    before = {s: real.price_of(s) for s in ("SPY", "/ESM26:XCME", "BTC/USD:CXTALP")}
+    for _ in range(30):
+        clock[0] += 100
+        real.step(clock[0], 0.1)
+    after = {s: real.price_of(s) for s in before}
+    assert after["SPY"] == before["SPY"] and after["/ESM26:XCME"] == before["/ESM26:XCME"]
+    assert after["BTC/USD:CXTALP"] != before["BTC/USD:CXTALP"], "crypto trades on weekends"
+    assert real.candles("SPY", "1m", False, saturday_noon - 3_600_000, clock[0]) == []

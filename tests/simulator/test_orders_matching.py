@@ -261,3 +261,42 @@ def test_limit_at_the_mid_fills_after_resting_and_below_the_mid_keeps_working(ex
         filled = wait_status(c, patient, "Filled", timeout=15)
         assert dec(filled["legs"][0]["fills"][0]["fill-price"]) == at_mid
         assert order(c, cheap)["status"] == "Live", "a bid below the mid is not filled by waiting"
+
+
+def test_order_search_filters_sorts_and_paginates(exchange) -> None:
+    set_price(exchange, "AAPL", "200.00")
+    with client(exchange) as c:
+        ids = [
+            data(
+                c.post(
+                    f"{ACCOUNT}/orders",
+                    json=order_body("AAPL", "Buy to Open", 1, "Limit", f"{p}.00", tif="GTC"),
+                ),
+                201,
+            )["order"]["id"]
+            for p in (101, 102, 103)
+        ]
+        for oid in ids:
+            wait_status(c, oid, "Live")
+        data(c.delete(f"{ACCOUNT}/orders/{ids[0]}"))
+        wait_status(c, ids[0], "Cancelled")
+        r = c.get(f"{ACCOUNT}/orders", params={"underlying-symbol": "AAPL", "per-page": 2, "page-offset": 0})
+        page = data(r)["items"]
+        assert len(page) == 2 and r.json()["pagination"]["per-page"] == 2
+        assert page[0]["id"] > page[1]["id"], "newest first by default"
+        live = data(
+            c.get(
+                f"{ACCOUNT}/orders",
+                params=[("status[]", "Live"), ("underlying-symbol", "AAPL"), ("per-page", 50)],
+            )
+        )["items"]
+        assert {ids[1], ids[2]} <= {o["id"] for o in live} and ids[0] not in {o["id"] for o in live}
+        oldest = data(c.get(f"{ACCOUNT}/orders", params={"sort": "Asc", "per-page": 1}))["items"][0]
+        assert oldest["status"] == "Filled", "the seeded history comes first"
+        everyone = data(
+            c.get("/customers/me/orders", params=[("account-numbers[]", "5WT00001"), ("per-page", 100)])
+        )["items"]
+        assert set(ids) <= {o["id"] for o in everyone}
+        assert error(c.get("/customers/me/orders"), 400)["errors"] == [
+            {"domain": "account-numbers", "reason": "is missing"}
+        ]
