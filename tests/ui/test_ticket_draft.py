@@ -218,3 +218,15 @@ def test_short_call_risk_is_unlimited() -> None:
     )
     assert profile is not None and profile.max_loss is None
     assert profile.max_profit == pytest.approx(400, abs=1)
+
+
+def test_the_auto_price_holds_still_during_a_review_and_catches_up_after(qtbot) -> None:
+    draft = TicketDraft()
+    draft.add_leg(option(500))
+    draft.update_quotes(quotes(c500=(5.00, 5.20)))
+    draft.hold_price(True)
+    draft.update_quotes(quotes(c500=(6.00, 6.20)))
+    assert draft.price == Decimal("5.10") and draft.mid == (Decimal("6.10"), PriceEffect.DEBIT)
+    with qtbot.waitSignal(draft.changed):
+        draft.hold_price(False)
+    assert draft.price == Decimal("6.10")

@@ -10,13 +10,11 @@ from the hub's dirty set at ~20 Hz and repaint only the changed rows.
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDockWidget,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -26,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.chains import ChainExpiration
-from desktop.core.strategies import StrategyError
 from desktop.ui.context import SymbolSelection, UiContext, describe_error
 from desktop.ui.refresh import RefreshTimer
 from desktop.ui.ticket import ticket_draft
@@ -36,9 +33,9 @@ from .live import ChainMarket
 from .loader import LoadedChain, chain_key, load_chain, load_metrics, normalize_symbol
 from .model import ChainModel
 from .rows import ChainRow, ExpirationRow, StrikeRow
-from .strategy_bar import StrategyBar, StrategySpec
+from .strategy_bar import StrategyBar
 from .symbol_box import SymbolBox
-from .to_ticket import chain_leg, mirror_strike, strategy_legs, strike_step
+from .trading import DEFAULT_DTE, ChainTrading
 from .view import ChainTableView
 
 log = logging.getLogger(__name__)
@@ -47,10 +44,9 @@ __all__ = ["STRIKE_COUNTS", "ChainPanel"]
 
 STRIKE_COUNTS = (6, 10, 16, 20, 30, 50, 0)  # 0 = all
 _DEFAULT_COUNT = 16
-_DEFAULT_DTE = 45
 
 
-class ChainPanel(QWidget):
+class ChainPanel(ChainTrading, QWidget):
     """The chain panel (see the module docstring). ``loaded`` is the current chain."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -171,7 +167,7 @@ class ChainPanel(QWidget):
             return
         self.loaded, self.metrics = loaded, None
         self.market.show((), ())
-        default = loaded.chain.expiration_by_dte(_DEFAULT_DTE)
+        default = loaded.chain.expiration_by_dte(DEFAULT_DTE)
         self.expanded = {("exp", *chain_key(default))}
         self._scroll_to = ("exp", *chain_key(default))
         self._itm.clear()
@@ -209,6 +205,16 @@ class ChainPanel(QWidget):
         else:
             start = min(max(exp.atm_index(spot) - (count - 1) // 2, 0), n - count)
         return start, start + count
+
+    def _needs_recentre(self, exp: ChainExpiration, key: tuple[str, ...]) -> bool:
+        """Re-centre when the money moved at least two strikes (one for tiny windows), so a
+        price hovering between two strikes does not make the rows jump back and forth."""
+        current, wanted = self._windows.get(key), self._window(exp)
+        if current is None or current == wanted:
+            return current is None
+        if current[1] - current[0] != wanted[1] - wanted[0]:
+            return True
+        return abs(wanted[0] - current[0]) >= (2 if self.strike_count > 6 else 1)
 
     def rebuild_rows(self) -> None:
         """Header rows for every expiration, strikes under the expanded ones."""
@@ -311,7 +317,7 @@ class ChainPanel(QWidget):
             key = ("exp", *chain_key(exp))
             if key not in self.expanded:
                 continue
-            recentre = recentre or self._window(exp) != self._windows.get(key)
+            recentre = recentre or self._needs_recentre(exp, key)
             spot = self._spot(exp)
             below = sum(1 for s in exp.strikes if spot is not None and float(s.strike) < spot)
             itm_moved = itm_moved or self._itm.get(key) != below
@@ -335,76 +341,6 @@ class ChainPanel(QWidget):
         if self.market.quoted_options() == 0:
             return f"no live option quotes in the {self.loaded.symbol} chain yet"
         return None
-
-    # ---- to the ticket -------------------------------------------------------------------
-    def _leg_side(self, symbol: str) -> str | None:
-        leg = self.draft.leg(symbol)
-        return None if leg is None else ("buy" if leg.is_buy else "sell")
-
-    def _position(self, symbol: str) -> Decimal:
-        for p in getattr(self.ctx.portfolio, "positions", None) or ():
-            if p.symbol == symbol:
-                return p.signed_quantity
-        return Decimal(0)
-
-    def add_leg(self, row: StrikeRow, side: str, buy: bool, count: int = 1) -> None:
-        """A click on a bid (sell) or ask (buy): add the option to the ticket."""
-        if self.loaded is None:
-            return
-        leg = chain_leg(self.loaded, row.expiration, row.strike, side, buy, self._position(row.symbol(side)))
-        self.draft.add_leg(leg, count)
-        self._show_ticket()
-
-    def add_opposite(self, row: StrikeRow, side: str, buy: bool) -> None:
-        spot = self._spot(row.expiration)
-        if self.loaded is None or spot is None:
-            self.ctx.messages.warning("No live price for the underlying yet: cannot find the mirror strike.")
-            return
-        other = "P" if side == "C" else "C"
-        mirror = mirror_strike(row.expiration, row.strike, spot)
-        self.add_leg(StrikeRow(row.expiration, row.info, mirror), other, buy)
-
-    def _show_ticket(self) -> None:
-        dock = self.window().findChild(QDockWidget, "orderTicket")
-        if dock is not None and dock.isEnabled() and not dock.isVisible():
-            dock.show()
-            dock.raise_()
-
-    def build_strategy(self, spec: StrategySpec) -> None:
-        if self.loaded is None:
-            self.strategy.status.setText("Load a chain first.")
-            return
-        self.strategy.status.setText(f"Building the {spec.label.lower()}…")
-        self.ctx.spawn(self._build(spec, self.loaded), f"Building a {spec.label.lower()}")
-
-    async def _build(self, spec: StrategySpec, loaded: LoadedChain) -> None:
-        near = loaded.chain.expiration_by_dte(spec.dte)
-        try:
-            legs = await strategy_legs(spec, loaded, self.ctx.hub, self._spot(near), self._position)
-        except StrategyError as exc:
-            self.strategy.status.setText(str(exc))
-            self.ctx.messages.warning("%s: %s", spec.label, exc)
-            return
-        side = f"{spec.side} " if spec.side else ""
-        delta = f" {round(spec.target_delta * 100)}Δ" if spec.target_delta else ""
-        reason = (
-            f"{side}{spec.label.lower()}{delta}, {near.expiration:%d %b %y} ({near.days_to_expiration} DTE)"
-        )
-        self.draft.set_legs(legs, reason=reason[:1].upper() + reason[1:])
-        self.strategy.status.setText(f"Added: {reason}")
-        self.expand(near)
-        self._show_ticket()
-
-    def set_strike_defaults(self) -> bool:
-        """Strategy width/strike defaults from the chain's spacing at the money (once a price is in)."""
-        if self.loaded is None or not self.loaded.chain.expirations:
-            return False
-        near = self.loaded.chain.expiration_by_dte(_DEFAULT_DTE)
-        spot = self._spot(near)
-        if spot is None:
-            return False
-        self.strategy.set_strike_step(strike_step(near, spot), spot)
-        return True
 
     def closeEvent(self, event: Any) -> None:
         self.market.release()

@@ -86,7 +86,9 @@ class TicketActions(QObject):
         return account.account_number if account is not None else self.ctx.account.account_number
 
     def _set_busy(self, busy: bool) -> None:
+        """Busy: a dry-run or a send is under way; the auto price holds still meanwhile."""
         self.busy = busy
+        self.draft.hold_price(busy)
         self.busy_changed.emit(busy)
 
     def sync_ticket(self) -> None:
@@ -118,11 +120,11 @@ class TicketActions(QObject):
         self.exchange.review_request = order.to_json()
         self.exchange.review_response = ""
         self.exchange_changed.emit()
+        self._set_busy(True)  # until the dry-run answers: no second click, no send
         self.ctx.spawn(self._review(), "Reviewing the order")
         return True
 
     async def _review(self) -> None:
-        self._set_busy(True)
         try:
             result = await self.orders.review()
         except Exception as exc:
@@ -150,12 +152,12 @@ class TicketActions(QObject):
         if refusal is not None:
             self.problem.emit(refusal)
             return False
+        self._set_busy(True)
         self.ctx.spawn(self._send(parent), "Sending the order")
         return True
 
     async def _send(self, parent: QWidget | None) -> None:
         env = getattr(self.ctx.session.environment, "name", "") or ""
-        self._set_busy(True)
         try:
             lines = order_summary(self.draft, self.orders.last_review)
             if not await confirm_send(env, lines, self.ctx.settings, parent):

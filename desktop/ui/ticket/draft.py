@@ -83,6 +83,7 @@ class TicketDraft(QObject):
         self.quotes: dict[str, LegQuote] = {}
         self.mid: tuple[Decimal, PriceEffect] | None = None
         self.natural: tuple[Decimal, PriceEffect] | None = None
+        self._held = False
 
     # ---- reading ---------------------------------------------------------------------
     @property
@@ -296,6 +297,15 @@ class TicketDraft(QObject):
         self._emit()
 
     # ---- live prices ---------------------------------------------------------------------
+    def hold_price(self, held: bool) -> None:
+        """While held (a dry-run or the send confirmation in progress) an auto price stays
+        put; released, it catches up with the mid at once."""
+        if held == self._held:
+            return
+        self._held = held
+        if not held:
+            self.update_quotes({})
+
     def update_quotes(self, quotes: Mapping[str, LegQuote]) -> None:
         """New bid/ask for (some of) the legs; moves an auto price with the mid."""
         self.quotes.update(quotes)
@@ -310,6 +320,8 @@ class TicketDraft(QObject):
     def _reprice(self) -> None:
         self.mid = spread_price(self._legs, self.quotes, "mid")
         self.natural = spread_price(self._legs, self.quotes, "natural")
+        if self._held and self.price is not None:
+            return
         if self.price_auto:
             self.price = self.mid[0] if self.mid is not None else None
         self._follow_bracket()

@@ -69,7 +69,7 @@ class OrderTicketPanel(QWidget):
         self.setObjectName("orderTicketView")
         self.ctx, self.draft = ctx, draft
         self.quotes = LegQuotes(ctx.hub, draft, self)
-        self.actions = TicketActions(ctx, draft, self)
+        self.flow = TicketActions(ctx, draft, self)
         self.json_dialog: JsonDialog | None = None
         self._build()
         self._risk_timer = QTimer(self)
@@ -79,9 +79,9 @@ class OrderTicketPanel(QWidget):
         draft.changed.connect(self._draft_changed)
         draft.legs_changed.connect(self._legs_changed)
         self.quotes.updated.connect(self._quotes_updated)
-        self.actions.problem.connect(self._problem)
-        self.actions.busy_changed.connect(lambda _b: self.update_buttons())
-        self.actions.exchange_changed.connect(self._exchange_changed)
+        self.flow.problem.connect(self._problem)
+        self.flow.busy_changed.connect(lambda _b: self.update_buttons())
+        self.flow.exchange_changed.connect(self._exchange_changed)
         orders = ctx.orders
         if orders is not None:
             orders.state_changed.connect(self._state_changed)
@@ -173,16 +173,16 @@ class OrderTicketPanel(QWidget):
     # ---- user actions -------------------------------------------------------------------
     def review(self) -> None:
         if self.review_button.isEnabled():
-            self.actions.review()
+            self.flow.review()
 
     def send(self) -> None:
         if self.send_button.isEnabled():
-            self.actions.send(self)
+            self.flow.send(self)
 
     def show_json(self) -> None:
         if self.json_dialog is None:
             self.json_dialog = JsonDialog(self)
-        self.json_dialog.show_exchange(self.actions.exchange)
+        self.json_dialog.show_exchange(self.flow.exchange)
         self.json_dialog.show()
         self.json_dialog.raise_()
 
@@ -247,7 +247,7 @@ class OrderTicketPanel(QWidget):
     def _draft_changed(self) -> None:
         self.reason.setText(self.draft.reason)
         self.reason.setVisible(bool(self.draft.reason))
-        self.update_buttons()
+        self._state_changed(self._state())  # a Draft that changed again says so
         if not self._risk_timer.isActive():
             self._risk_timer.start()
 
@@ -268,13 +268,16 @@ class OrderTicketPanel(QWidget):
             detail = ", ".join(f"order {o.id} {o.status}" for o in tracked if o.id is not None)
         if self.ctx.account.read_only:
             detail = f"account {self.ctx.account.account_number} is read-only: orders cannot be sent"
+        shown = state
         if state == "Draft" and not (orders is not None and orders.last_review is not None):
-            self.review_panel.clear()
-        self.review_panel.show_state(state, detail)
+            self.review_panel.mark_stale()
+            if self.review_panel.stale:
+                shown = "Changed"
+        self.review_panel.show_state(shown, detail)
         self.update_buttons()
 
     def _review_ready(self, result: Any) -> None:
-        self.review_panel.show_result(result, self.actions.net_liq())
+        self.review_panel.show_result(result, self.flow.net_liq())
         self.update_buttons()
 
     def _problem(self, text: str) -> None:
@@ -283,14 +286,18 @@ class OrderTicketPanel(QWidget):
 
     def _exchange_changed(self) -> None:
         if self.json_dialog is not None and self.json_dialog.isVisible():
-            self.json_dialog.show_exchange(self.actions.exchange)
+            self.json_dialog.show_exchange(self.flow.exchange)
 
     def update_buttons(self) -> None:
         orders = self.ctx.orders
         state = self._state()
-        busy = self.actions.busy or state in ("DryRunPending", "Submitting")
+        busy = self.flow.busy or state in ("DryRunPending", "Submitting")
         self.review_button.setEnabled(bool(self.draft.legs) and not busy)
         refusal = orders.send_refusal() if orders is not None else "Not signed in."
+        last = getattr(orders, "last_review", None)
+        if refusal is not None and last is not None and (last.errors or last.warnings):
+            kind = "errors" if last.errors else "warnings"
+            refusal = f"the review found {kind}: " + "; ".join(str(p) for p in last.problems)
         self.send_button.setEnabled(refusal is None and not busy)
         self.send_button.setToolTip(
             "Send exactly the reviewed order (Ctrl+Enter)"

@@ -23,6 +23,7 @@ __all__ = ["ReviewPanel", "buying_power_text", "fees_text", "problems_html", "ri
 
 _STATE_TEXT = {
     "Draft": "Draft: review the order (Ctrl+R) before it can be sent",
+    "Changed": "Draft: the order changed since its review; review it again (Ctrl+R)",
     "DryRunPending": "Reviewing: dry-run in progress…",
     "Reviewed": "Reviewed: this exact order passed the dry-run and can be sent (Ctrl+Enter)",
     "Submitting": "Sending…",
@@ -129,14 +130,26 @@ class ReviewPanel(QWidget):
         form.addRow("Checks", self.problems)
         form.addRow("Risk", self.risk)
         self.result: Any = None
+        self.stale = False
         self.clear()
 
     def clear(self) -> None:
-        """Forget the last review (the order changed)."""
+        """Nothing reviewed (yet)."""
         self.result = None
+        self.stale = False
         self.buying_power.setText("—")
         self.fees.setText("—")
         self.problems.setText("<span style='color:#808080'>Not reviewed yet</span>")
+
+    def mark_stale(self) -> None:
+        """The order changed since its review: keep what the review said, marked as outdated
+        (a failed check must not vanish because a quote moved)."""
+        if self.result is None or self.stale:
+            return
+        self.stale = True
+        for label in (self.buying_power, self.fees):
+            label.setText(f"(previous review) {label.text()}")
+        self.problems.setText("<span style='color:#808080'>(previous review)</span> " + self.problems.text())
 
     def show_state(self, state: str, detail: str = "") -> None:
         text = _STATE_TEXT.get(state, state)
@@ -148,12 +161,14 @@ class ReviewPanel(QWidget):
 
     def show_local_problems(self, problems: list[str]) -> None:
         self.result = None
+        self.stale = False
         self.buying_power.setText("—")
         self.fees.setText("—")
         self.problems.setText(problems_html((), (), problems))
 
     def show_result(self, result: Any, net_liq: Decimal | None) -> None:
         self.result = result
+        self.stale = False
         self.buying_power.setText(buying_power_text(result.buying_power_effect, net_liq))
         self.fees.setText(fees_text(result.fee_calculation))
         self.problems.setText(problems_html(result.errors, result.warnings))
