@@ -6,7 +6,7 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPixmap
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 AXIS_WIDTH = 74
@@ -47,6 +47,9 @@ class PriceAxis(pg.AxisItem):
         self._tag_colour = QColor("#26a69a")
         self._tag_rect = QRectF()
         self.tag_paint_count = 0
+        self._pixmap: QPixmap | None = None  # the axis as last rendered by pyqtgraph
+        self._pixmap_of: tuple[object, tuple[float, float, float, float], float] | None = None
+        self.axis_renders = 0
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         decimals = max(0, min(6, -math.floor(math.log10(spacing)))) if spacing > 0 else 2
@@ -80,7 +83,7 @@ class PriceAxis(pg.AxisItem):
         return QRectF(geo.left(), y - h / 2, geo.width(), h)
 
     def paint(self, p: QPainter, opt: QStyleOptionGraphicsItem, widget: QWidget | None) -> None:
-        super().paint(p, opt, widget)
+        self._paint_axis(p, opt, widget)
         rect = self._tag_rect
         geo = self.mapRectFromParent(self.geometry())
         if rect.isNull() or self._last is None or rect.bottom() < geo.top() or rect.top() > geo.bottom():
@@ -99,6 +102,30 @@ class PriceAxis(pg.AxisItem):
             price_text(self._last),
         )
         p.restore()
+
+    def _paint_axis(self, p: QPainter, opt: QStyleOptionGraphicsItem, widget: QWidget | None) -> None:
+        """Ticks and labels from a pixmap: a moving tag then repaints a few pixels, not all the text.
+
+        pyqtgraph drops ``self.picture`` whenever ticks, range or style change; the pixmap is
+        rebuilt from the new picture then.
+        """
+        bounds = self.boundingRect()
+        ratio = widget.devicePixelRatioF() if widget is not None else 1.0
+        key = (bounds.x(), bounds.y(), bounds.width(), bounds.height())
+        if self.picture is None or self._pixmap_of != (self.picture, key, ratio):
+            pm = QPixmap(
+                max(1, math.ceil(bounds.width() * ratio)), max(1, math.ceil(bounds.height() * ratio))
+            )
+            pm.setDevicePixelRatio(ratio)
+            pm.fill(Qt.GlobalColor.transparent)
+            qp = QPainter(pm)
+            qp.translate(-bounds.topLeft())
+            super().paint(qp, opt, widget)  # builds self.picture if needed, then plays it
+            qp.end()
+            self._pixmap, self._pixmap_of = pm, (self.picture, key, ratio)
+            self.axis_renders += 1
+        if self._pixmap is not None:
+            p.drawPixmap(bounds.topLeft(), self._pixmap)
 
 
 class VolumeAxis(pg.AxisItem):

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from . import geometry
 from .chart_data import ChartData
-from .geometry import EMPTY_RECTS, Mapping, RectGroup
+from .geometry import EMPTY_RECTS, Mapping, RectGroup, crossing_band
 from .lod import aggregate, lod_bucket
-from .painting import device_mapping, draw_rects, exposed_index_span
+from .painting import device_mapping, draw_rects, exposed_band, exposed_index_span
 from .style import ChartStyle
 
 PRICE = "price"
@@ -98,6 +98,7 @@ class HistoryBarsItem(pg.GraphicsObject):
             self.build_count += 1
         self.bucket_size = bucket
         lo, hi = exposed_index_span(option.exposedRect)
+        y0, y1 = exposed_band(option.exposedRect, m)
         painter.save()
         painter.resetTransform()
         up, down = self._groups
@@ -106,8 +107,8 @@ class HistoryBarsItem(pg.GraphicsObject):
             if self._mode == PRICE
             else (self._style.up_volume, self._style.down_volume)
         )
-        self.rows_drawn = draw_rects(painter, up.between(lo, hi), colours[0])
-        self.rows_drawn += draw_rects(painter, down.between(lo, hi), colours[1])
+        self.rows_drawn = draw_rects(painter, crossing_band(up.between(lo, hi), y0, y1), colours[0])
+        self.rows_drawn += draw_rects(painter, crossing_band(down.between(lo, hi), y0, y1), colours[1])
         painter.restore()
 
     def _build(self, m: Mapping, first: int, stop: int, bucket: int) -> tuple[RectGroup, RectGroup]:

@@ -45,6 +45,20 @@ class RectGroup:
 
 EMPTY_RECTS = RectGroup(np.zeros((0, 4)), np.zeros(0, dtype=np.int64))
 
+#: A partial repaint thinner than this (device px) also skips rows outside its vertical band.
+THIN_BAND_PX = 120.0
+
+
+def crossing_band(rows: np.ndarray, y0: float, y1: float, segments: bool = False) -> np.ndarray:
+    """Rows (rects, or segments when ``segments``) that reach into the band [y0, y1]."""
+    if rows.shape[0] < 32 or y1 - y0 > THIN_BAND_PX:
+        return rows
+    if segments:
+        top, bottom = np.minimum(rows[:, 1], rows[:, 3]), np.maximum(rows[:, 1], rows[:, 3])
+    else:
+        top, bottom = rows[:, 1], rows[:, 1] + rows[:, 3]
+    return rows[(bottom >= y0 - 1) & (top <= y1 + 1)]
+
 
 def _group(rects: np.ndarray, index: np.ndarray, mask: np.ndarray) -> RectGroup:
     if not mask.any():

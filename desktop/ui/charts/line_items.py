@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from . import geometry
 from .bar_items import visible_rows
 from .chart_data import ChartData
-from .geometry import RectGroup
+from .geometry import RectGroup, crossing_band
 from .lod import decimate_line, lod_bucket
-from .painting import device_mapping, draw_segments, exposed_index_span
+from .painting import device_mapping, draw_segments, exposed_band, exposed_index_span
 from .style import ChartStyle
 
 
@@ -89,10 +89,11 @@ class HistoryLinesItem(pg.GraphicsObject):
             self._cache_key = key
             self.build_count += 1
         lo, hi = exposed_index_span(option.exposedRect)
+        y0, y1 = exposed_band(option.exposedRect, m)
         painter.save()
         painter.resetTransform()
         for pen, group in self._segments:
-            draw_segments(painter, group.between(lo, hi + 1), pen)
+            draw_segments(painter, crossing_band(group.between(lo, hi + 1), y0, y1, segments=True), pen)
         painter.restore()
 
     def _build(self, m: geometry.Mapping, first: int, stop: int, bucket: int) -> list[tuple[QPen, RectGroup]]:

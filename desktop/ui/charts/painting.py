@@ -37,6 +37,12 @@ def device_mapping(painter: QPainter) -> Mapping:
     return Mapping(sx=t.m11(), dx=t.m31(), sy=t.m22(), dy=t.m32())
 
 
+def exposed_band(rect: QRectF, m: Mapping) -> tuple[float, float]:
+    """The exposed rectangle's vertical extent in device pixels."""
+    a, b = rect.top() * m.sy + m.dy, rect.bottom() * m.sy + m.dy
+    return (a, b) if a <= b else (b, a)
+
+
 def exposed_index_span(rect: QRectF) -> tuple[float, float]:
     """Candle indices touched by an exposed rectangle in data coordinates."""
     return rect.left() - 1.0, rect.right() + 1.0
