@@ -65,6 +65,7 @@ def type_price(ticket: OrderTicketPanel, price: Decimal) -> None:
 async def reviewed(desk: TastyDesk) -> str:
     """Press Review and wait for the outcome; returns the service state."""
     ticket = ticket_of(desk)
+    await wait_for(lambda: desk.portfolio.selected_account is not None, LOAD_S)
     click(ticket.review_button)
     await wait_for(lambda: desk.orders.state != "DryRunPending" and not ticket.flow.busy, LOAD_S)
     return desk.orders.state
