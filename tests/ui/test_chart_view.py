@@ -138,6 +138,19 @@ def test_a_new_period_rolls_the_candle_and_follow_keeps_it_in_view(chart: Candle
     assert chart.ranges.x_range()[1] == pytest.approx(len(chart.data) - 0.5 + 3)
 
 
+def test_a_roll_extends_the_indicator_bounds_like_a_full_recompute(chart: CandleChart) -> None:
+    chart.set_indicators([IndicatorSpec("bollinger", 20, 2.0)])
+    t, o, h, lo, c, v = candles(300)
+    chart.set_candles(t[:250], o[:250], h[:250], lo[:250], c[:250], v[:250])
+    for k in range(250, 300):  # new candles, some far outside the old range
+        price = float(c[k]) + (30.0 if k == 280 else 0.0)
+        chart.upsert(int(t[k]), price, price + 0.1, price - 0.1, price, float(v[k]))
+        chart.flush()
+    rolled = chart.lines_item.boundingRect()
+    chart.lines_item.history_changed()
+    assert rolled == chart.lines_item.boundingRect()
+
+
 async def test_a_burst_of_ticks_is_one_repaint(chart: CandleChart) -> None:
     t, o, h, lo, c, v = candles(200)
     chart.set_candles(t, o, h, lo, c, v)

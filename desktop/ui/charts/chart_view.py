@@ -54,6 +54,7 @@ class CandleChart(pg.GraphicsLayoutWidget):
         self.data = ChartData(user_zone)
         self.style_ = ChartStyle.from_palette(self.palette())
         self._pending_history = False
+        self._pending_rebuild = False  # older rows changed (not just one more finished candle)
         self._pending_live = False
         self._rolled = False
         self.repaint_count = 0  # coalesced flushes that reached the items
@@ -217,6 +218,7 @@ class CandleChart(pg.GraphicsLayoutWidget):
             self._pending_history = True
             self._rolled = self._rolled or change is Change.APPENDED
             if change is Change.REBUILT:
+                self._pending_rebuild = True
                 self.fills.relayout()
         self._pending_live = True
         if not self._timer.isActive():
@@ -224,6 +226,7 @@ class CandleChart(pg.GraphicsLayoutWidget):
 
     def _history_changed(self) -> None:
         self._pending_history = True
+        self._pending_rebuild = True
         self._pending_live = True
         self.fills.relayout()
 
@@ -235,8 +238,9 @@ class CandleChart(pg.GraphicsLayoutWidget):
             return
         self.repaint_count += 1
         if self._pending_history:
-            for item in (self.history_item, self.volume_history_item, self.lines_item):
-                item.history_changed()
+            self.history_item.history_changed()
+            self.volume_history_item.history_changed()
+            self.lines_item.history_changed(appended=not self._pending_rebuild)
             if self._rolled and self.ranges.following:
                 self.ranges.show_newest()
             self.ranges.fit_y()
@@ -244,7 +248,7 @@ class CandleChart(pg.GraphicsLayoutWidget):
             item.live_changed()
         if not self._pending_history:
             self.ranges.fit_y_for_live()
-        self._pending_history = self._pending_live = self._rolled = False
+        self._pending_history = self._pending_live = self._rolled = self._pending_rebuild = False
         self._update_last_price()
         if self.crosshair.hover is None:
             self.crosshair.show_row(len(self.data) - 1)

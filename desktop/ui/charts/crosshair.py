@@ -99,6 +99,7 @@ def context_menu(
     """Right-click menu: start a buy/sell limit order at the clicked price, resume following."""
     menu = QMenu(parent)
     menu.setObjectName("chartContextMenu")
+    menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     for side in ("Buy", "Sell"):
         act = QAction(f"{side} limit at {price_text(price)}", menu)
         act.setObjectName(f"chart{side}AtPrice")

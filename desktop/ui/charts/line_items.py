@@ -54,12 +54,18 @@ class HistoryLinesItem(pg.GraphicsObject):
         self._cache_key = None
         self.update()
 
-    def history_changed(self) -> None:
+    def history_changed(self, appended: bool = False) -> None:
+        """Finished rows changed; ``appended``: only one row was finished (O(1) bounds update)."""
         self._cache_key = None
         nf = self._data.arrays.finished_count
-        lo, hi = np.inf, -np.inf
-        for _, _, values, _ in _lines(self._data):
-            ok = values[:nf][np.isfinite(values[:nf])]
+        if appended and not self._bounds.isNull() and nf:
+            lo, hi = self._bounds.top(), self._bounds.bottom()
+            part = [values[nf - 1 : nf] for _, _, values, _ in _lines(self._data)]
+        else:
+            lo, hi = np.inf, -np.inf
+            part = [values[:nf] for _, _, values, _ in _lines(self._data)]
+        for values in part:
+            ok = values[np.isfinite(values)]
             if ok.size:
                 lo, hi = min(lo, float(ok.min())), max(hi, float(ok.max()))
         rect = QRectF(-1.0, lo, nf + 1.0, hi - lo) if lo <= hi else QRectF()
