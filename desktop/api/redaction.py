@@ -48,14 +48,14 @@ def register_secret(value: str | None) -> None:
 
 def redact(text: str) -> str:
     """``text`` with registered secrets and token-shaped substrings masked."""
+    for pattern in _PATTERNS:  # shapes first: a known secret inside a key name must not hide it
+        replacement = (lambda m: m.group(1) + MASK) if pattern.groups else MASK
+        text = pattern.sub(replacement, text)
     with _lock:
         known = sorted(_secrets, key=len, reverse=True)
     for secret in known:
         if secret in text:
             text = text.replace(secret, MASK)
-    for pattern in _PATTERNS:
-        replacement = (lambda m: m.group(1) + MASK) if pattern.groups else MASK
-        text = pattern.sub(replacement, text)
     return text
 
 

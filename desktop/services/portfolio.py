@@ -78,6 +78,7 @@ class PortfolioService(QObject):
         self._streamer: Any = None
         self.quotes = PositionQuotes(hub, owner=self)
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing: set[asyncio.Task[Any]] = set()
         self._reset()
         if auto_load:
             session.signed_in.connect(self._on_signed_in)
@@ -349,8 +350,10 @@ class PortfolioService(QObject):
             if not t.done():
                 t.cancel()
         streamer, self._streamer = self._streamer, None
-        if streamer is not None:
-            self._spawn(streamer.close(), "Closing the account streamer")
+        if streamer is not None:  # closed in the background; close() waits for it
+            task = asyncio.ensure_future(streamer.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
         self.quotes.release()
         self._reset()
         self.accounts_changed.emit([])
@@ -364,7 +367,7 @@ class PortfolioService(QObject):
         pending = [t for t in self._tasks if not t.done()]
         for t in pending:
             t.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.gather(*pending, *self._closing, return_exceptions=True)
         self.quotes.release()
 
 

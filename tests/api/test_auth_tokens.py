@@ -111,7 +111,7 @@ async def test_a_rotated_refresh_token_is_adopted_and_reported() -> None:
         )
 
     async with httpx.AsyncClient(base_url="http://t", transport=httpx.MockTransport(token_endpoint)) as http:
-        tokens = TokenManager(http, "secret", "r1", on_refresh_token_rotated=seen.append)
+        tokens = TokenManager(http, "rotation-test-secret", "r1", on_refresh_token_rotated=seen.append)
         await tokens.refresh()
         await tokens.refresh()
     assert sent == ["r1", "r2"] and seen == ["r2"]

@@ -15,6 +15,7 @@ JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMDAwMDEifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
 
 def test_registered_secrets_and_token_shapes_are_masked() -> None:
     redaction.register_secret("my-client-secret-123")
+    redaction.register_secret("ent_sec")  # a registered secret that also occurs inside a key name
     text = (
         f"secret my-client-secret-123 jwt {JWT} header Bearer abcdefghijklmnop "
         'body {"refresh_token": "r-123456", "client_secret": "s-98765"} '
