@@ -173,7 +173,7 @@ async def test_clicks_on_asks_and_bids_build_a_vertical_on_the_ticket(make_desk,
         ]
         table = desk.window.panels["orderTicket"].legs_table
         assert table.spec_model.rowCount() == 2
-        assert table.spec_model.text(0, table.spec_model.column_index("action")) == "Buy to Open"
+        assert table.spec_model.text(0, table.spec_model.column_index("action")) == "BTO"
         assert desk.window.docks["orderTicket"].isVisible()
         await click_cell(chain, atm, "c_ask")  # again: one more
         assert draft.legs[0].ratio == 2

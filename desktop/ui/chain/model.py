@@ -2,7 +2,7 @@
 
 In-the-money cells are shaded (calls below the underlying's price, puts above it), the
 bid/ask cells of options already on the ticket are tinted (green for a buy, red for a sell),
-expiration header rows are bold and left-aligned, and bid/ask cells explain the click.
+expiration header rows are bold and centred, and bid/ask cells explain the click.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from desktop.ui.table import LEFT, TONE_COLORS, SpecTableModel
+from desktop.ui.table import CENTER, TONE_COLORS, SpecTableModel
 
 from .rows import CALL_KEYS, ChainRow, ExpirationRow, StrikeRow, chain_columns
 
@@ -70,7 +70,7 @@ class ChainModel(SpecTableModel[ChainRow]):
         row = self.row(index.row())
         if isinstance(row, ExpirationRow):
             if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(LEFT)
+                return int(CENTER)  # the span is symmetric: its centre is the strike column's
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "Click to show or hide this expiration's strikes"
             return super().data(index, role)

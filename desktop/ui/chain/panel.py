@@ -65,6 +65,7 @@ class ChainPanel(ChainTrading, QWidget):
         self._rows_of: dict[str, set[tuple[str, ...]]] = {}
         self._scroll_to: tuple[str, ...] | None = None
         self._defaults_set = False
+        self._centred_for = ""
         self._build_widgets()
         self._sub_timer = QTimer(self)
         self._sub_timer.setSingleShot(True)
@@ -174,6 +175,7 @@ class ChainPanel(ChainTrading, QWidget):
         self._defaults_set = False
         self.rebuild_rows()
         self.update_header()
+        QTimer.singleShot(0, self.centre_strike_column)
         self.ctx.messages.info(
             "Loaded the %s option chain: %d expirations.", loaded.symbol, len(loaded.chain.expirations)
         )
@@ -259,6 +261,17 @@ class ChainPanel(ChainTrading, QWidget):
             )
             self.view.scrollTo(self.model.index(target, 0), hint)
 
+    def centre_strike_column(self) -> None:
+        """Scroll sideways so the strike column is in the middle: bids and asks of both sides
+        show first when the dock is narrower than the whole chain."""
+        if not self.view.isVisible() or self.loaded is None:
+            return  # done when it is first shown
+        self._centred_for = self.loaded.symbol
+        header = self.view.horizontalHeader()
+        column = self.model.strike_column
+        middle = header.sectionPosition(column) + header.sectionSize(column) // 2
+        self.view.horizontalScrollBar().setValue(max(middle - self.view.viewport().width() // 2, 0))
+
     def toggle_expiration(self, key: tuple[str, ...]) -> None:
         if key in self.expanded:
             self.expanded.discard(key)
@@ -341,6 +354,11 @@ class ChainPanel(ChainTrading, QWidget):
         if self.market.quoted_options() == 0:
             return f"no live option quotes in the {self.loaded.symbol} chain yet"
         return None
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.loaded is not None and self._centred_for != self.loaded.symbol:
+            QTimer.singleShot(0, self.centre_strike_column)
 
     def closeEvent(self, event: Any) -> None:
         self.market.release()

@@ -131,22 +131,22 @@ def _side_columns(read: Reader, side: str) -> list[Column[ChainRow]]:
     price, greek = _text_or(fmt.price), _text_or(fmt.greek)
     return [
         Column(p + "oi", "OI", f"Open interest of the {name}", _field(read, "Summary", "open_interest", side),
-               _text_or(_volume), RIGHT, width=52),
+               _text_or(_volume), RIGHT, width=48),
         Column(p + "vol", "Vol", f"Today's volume of the {name}", _field(read, "Trade", "day_volume", side),
-               _volume, RIGHT, width=48),
+               _volume, RIGHT, width=44),
         Column(p + "iv", "IV", f"Implied volatility of the {name}",
                _field(read, "Greeks", "volatility", side), fmt.percent, RIGHT, width=48),
         Column(p + "theta", "Θ", f"Theta of the {name} (per day, per share)",
-               _field(read, "Greeks", "theta", side), greek, RIGHT, width=44),
+               _field(read, "Greeks", "theta", side), greek, RIGHT, width=40),
         Column(p + "delta", "Δ", f"Delta of the {name}", _field(read, "Greeks", "delta", side), greek, RIGHT,
-               width=44),
+               width=40),
         Column(p + "last", "Last", f"Last trade of the {name}", _field(read, "Trade", "price", side), price,
-               RIGHT, width=52),
+               RIGHT, width=46),
         Column(p + "bid", "Bid", f"Bid of the {name}: click to add a SELL leg", _field(read, "Quote",
-               "bid_price", side), price, RIGHT, width=54),
-        Column(p + "mid", "Mid", f"Mid of the {name}", _mid(read, side), price, RIGHT, width=52),
+               "bid_price", side), price, RIGHT, width=48),
+        Column(p + "mid", "Mid", f"Mid of the {name}", _mid(read, side), price, RIGHT, width=46),
         Column(p + "ask", "Ask", f"Ask of the {name}: click to add a BUY leg", _field(read, "Quote",
-               "ask_price", side), price, RIGHT, width=54),
+               "ask_price", side), price, RIGHT, width=48),
     ]  # fmt: skip
 
 
@@ -173,7 +173,7 @@ def chain_columns(read: Reader) -> list[Column[ChainRow]]:
         lambda r: r.strike.strike if isinstance(r, StrikeRow) else None,
         lambda v: "" if v is None else format(v.normalize(), "f"),
         CENTER,
-        width=64,
+        width=56,
     )
     return [_first_cell(read, calls[0]), *calls[1:], strike, *puts]
 

@@ -136,6 +136,7 @@ class StrategyBar(QWidget):
         self.status.setObjectName("strategyStatus")
         self.status.setProperty("tone", "muted")
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
         self.width_label = QLabel("wide", self)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 0, 4, 0)
@@ -190,7 +191,7 @@ class StrategyBar(QWidget):
         self.far_dte.setVisible(t.far_dte is not None)
         if t.far_dte is not None:
             self.far_dte.setValue(t.far_dte)
-        self.status.setText("")
+        self.say("")
         self._place_changed()
 
     def _place_changed(self, *_: object) -> None:
@@ -213,6 +214,11 @@ class StrategyBar(QWidget):
             far_dte=self.far_dte.value() if t.far_dte is not None else None,
             label=t.label,
         )
+
+    def say(self, text: str) -> None:
+        """Show what the last template did (or why it could not); the tooltip has it in full."""
+        self.status.setText(text)
+        self.status.setToolTip(text)
 
     def _add(self) -> None:
         self.build_requested.emit(self.spec())

@@ -73,9 +73,9 @@ class ChainTrading:
 
     def build_strategy(self, spec: StrategySpec) -> None:
         if self.loaded is None:
-            self.strategy.status.setText("Load a chain first.")
+            self.strategy.say("Load a chain first.")
             return
-        self.strategy.status.setText(f"Building the {spec.label.lower()}…")
+        self.strategy.say(f"Building the {spec.label.lower()}…")
         self.ctx.spawn(self._build(spec, self.loaded), f"Building a {spec.label.lower()}")
 
     async def _build(self, spec: StrategySpec, loaded: LoadedChain) -> None:
@@ -83,7 +83,7 @@ class ChainTrading:
         try:
             legs = await strategy_legs(spec, loaded, self.ctx.hub, self._spot(near), self._position)
         except StrategyError as exc:
-            self.strategy.status.setText(str(exc))
+            self.strategy.say(str(exc))
             self.ctx.messages.warning("%s: %s", spec.label, exc)
             return
         side = f"{spec.side} " if spec.side else ""
@@ -92,7 +92,7 @@ class ChainTrading:
             f"{side}{spec.label.lower()}{delta}, {near.expiration:%d %b %y} ({near.days_to_expiration} DTE)"
         )
         self.draft.set_legs(legs, reason=reason[:1].upper() + reason[1:])
-        self.strategy.status.setText(f"Added: {reason}")
+        self.strategy.say(f"Added: {reason}")
         self.expand(near)
         self._show_ticket()
 

@@ -28,9 +28,7 @@ __all__ = ["LegsTable", "leg_columns"]
 
 _SHORT_TYPES = {
     InstrumentType.EQUITY.value: "Stock",
-    InstrumentType.EQUITY_OPTION.value: "Option",
     InstrumentType.FUTURE.value: "Future",
-    InstrumentType.FUTURE_OPTION.value: "Fut. opt",
     InstrumentType.CRYPTOCURRENCY.value: "Crypto",
 }
 _OPTION_ACTIONS = (
@@ -46,14 +44,21 @@ def _action_tone(leg: TicketLeg, _value: Any) -> str | None:
 
 
 def _symbol_text(leg: TicketLeg) -> str:
-    """``SPY Call`` for options (expiration and strike have their own columns), else the symbol."""
+    """The underlying for options (type, expiration and strike have their own columns), else
+    the symbol itself."""
+    return leg.underlying if leg.is_option and leg.underlying else leg.symbol.strip()
+
+
+def _type_text(leg: TicketLeg) -> str:
+    """``Call``/``Put`` (``Fut call``/``Fut put`` on futures), ``Stock``, ``Future``, ``Crypto``."""
     if leg.is_option and leg.option_type:
-        return f"{leg.underlying} {'Call' if leg.option_type == 'C' else 'Put'}"
-    return leg.symbol.strip()
+        kind = "Call" if leg.option_type == "C" else "Put"
+        return f"Fut {kind.lower()}" if leg.instrument_type == InstrumentType.FUTURE_OPTION.value else kind
+    return _SHORT_TYPES.get(leg.instrument_type, leg.instrument_type)
 
 
 def _date(value: object) -> str:
-    return "" if value is None else f"{value:%d %b %y}"
+    return "" if value is None else f"{value.day} {value:%b %y}"  # type: ignore[attr-defined]
 
 
 def leg_columns(
@@ -68,20 +73,21 @@ def leg_columns(
         return None if q is None else q.ask
 
     return [
-        Column("action", "Action", "Buy or sell, to open or to close (right-click to change)",
-               lambda leg: leg.action.value, tone=_action_tone, width=76),
+        Column("action", "Action", "BTO buy to open, STO sell to open, BTC buy to close, STC sell to close"
+               " (right-click to change)", lambda leg: leg.action.value, fmt.action_short, CENTER,
+               _action_tone, width=48),
         Column("quantity", "Qty", "Contracts/shares this leg trades (ratio × order quantity)",
                lambda leg: leg.quantity(size()), fmt.quantity, RIGHT, width=30),
         Column("ratio", "Ratio", "Quantity per unit of the order (a butterfly is 1:2:1)",
-               lambda leg: leg.ratio, lambda v: f"×{fmt.quantity(v)}", CENTER, width=34),
-        Column("symbol", "Instrument", "What the leg trades", _symbol_text, width=66),
-        Column("type", "Type", "Instrument type",
-               lambda leg: _SHORT_TYPES.get(leg.instrument_type, leg.instrument_type), width=42),
-        Column("expiration", "Exp", "Expiration date", lambda leg: leg.expiration, _date, width=58),
+               lambda leg: leg.ratio, lambda v: f"×{fmt.quantity(v)}", CENTER, width=42),
+        Column("symbol", "Symbol", "The underlying of an option, else the instrument itself", _symbol_text,
+               width=58),
+        Column("type", "Type", "Instrument type", _type_text, width=40),
+        Column("expiration", "Exp", "Expiration date", lambda leg: leg.expiration, _date, width=60),
         Column("strike", "Strike", "Strike price", lambda leg: leg.strike,
-               lambda v: "" if v is None else f"{v.normalize():f}", RIGHT, width=40),
-        Column("bid", "Bid", "Live bid of this leg", bid, fmt.price, RIGHT, width=38),
-        Column("ask", "Ask", "Live ask of this leg", ask, fmt.price, RIGHT, width=38),
+               lambda v: "" if v is None else f"{v.normalize():f}", RIGHT, width=44),
+        Column("bid", "Bid", "Live bid of this leg", bid, fmt.price, RIGHT, width=42),
+        Column("ask", "Ask", "Live ask of this leg", ask, fmt.price, RIGHT, width=42),
     ]  # fmt: skip
 
 
@@ -99,6 +105,10 @@ class LegsTable(SpecTableView):
         self.draft = draft
         self.setSortingEnabled(False)
         self.horizontalHeader().setSortIndicatorShown(False)
+        self.horizontalHeader().setStretchLastSection(True)
+        rows = self.verticalHeader().defaultSectionSize()
+        self.setMinimumHeight(self.horizontalHeader().sizeHint().height() + 2 * rows + 4)
+        self.setMaximumHeight(self.horizontalHeader().sizeHint().height() + 6 * rows + 6)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         remove = QAction("Remove leg", self)

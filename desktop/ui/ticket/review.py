@@ -25,7 +25,7 @@ _STATE_TEXT = {
     "Draft": "Draft: review the order (Ctrl+R) before it can be sent",
     "Changed": "Draft: the order changed since its review; review it again (Ctrl+R)",
     "DryRunPending": "Reviewing: dry-run in progress…",
-    "Reviewed": "Reviewed: this exact order passed the dry-run and can be sent (Ctrl+Enter)",
+    "Reviewed": "Reviewed: this exact order passed the dry-run; Send (Ctrl+Enter)",
     "Submitting": "Sending…",
     "Working": "Sent: working at the exchange",
     "Filled": "Filled",
@@ -61,6 +61,12 @@ def buying_power_text(bpe: Any, net_liq: Decimal | None) -> str:
     return text
 
 
+def fee(value: Decimal) -> str:
+    """Cents, or mils when the amount has them: ``4.00``, ``0.40``, ``0.102``."""
+    amount = abs(value)
+    return fmt.money(amount, 3 if amount != amount.quantize(Decimal("0.01")) else 2)
+
+
 def _fee_lines(fees: Any) -> Iterable[str]:
     groups = (
         ("Commission", fees.commission, fees.commission_breakdown),
@@ -72,17 +78,17 @@ def _fee_lines(fees: Any) -> Iterable[str]:
     for name, total, parts in groups:
         if not total and not any(p.value for p in parts):
             continue
-        detail = [f"{p.name} {fmt.money(abs(p.value), 3)}" for p in parts if p.value]
+        detail = [f"{p.name} {fee(p.value)}" for p in parts if p.value]
         suffix = f" ({', '.join(detail)})" if len(detail) > 1 else ""
-        yield f"{name} {fmt.money(abs(total), 3)}{suffix}"
+        yield f"{name.lower()} {fee(total)}{suffix}"
 
 
 def fees_text(fees: Any) -> str:
-    """``Total 2.30: Commission 2.000, Clearing 0.200, Regulatory 0.102 (sec 0.1, taf 0.002)``."""
+    """``2.302 total: commission 2.00, clearing 0.20, regulatory 0.102 (sec 0.10, taf 0.002)``."""
     if fees is None:
         return "No fee estimate in the dry-run."
     lines = list(_fee_lines(fees))
-    total = f"Total {fmt.money(abs(fees.total_fees), 3)}"
+    total = f"{fee(fees.total_fees)} total"
     return total + (": " + ", ".join(lines) if lines else " (no fees)")
 
 

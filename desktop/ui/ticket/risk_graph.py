@@ -102,7 +102,7 @@ class RiskGraph(pg.PlotWidget):
                 angle=90,
                 pen=pg.mkPen((178, 106, 0), width=1, style=Qt.PenStyle.DotLine),
                 label=fmt.price(b),
-                labelOpts={"position": 0.92, "color": (178, 106, 0)},
+                labelOpts={"position": 0.06, "color": (178, 106, 0), "fill": (255, 255, 255, 210)},
             )
             self.getPlotItem().addItem(line)
             self._breakevens.append(line)
