@@ -105,6 +105,7 @@ class ChainTableView(SpecTableView):
         strike = f"{row.strike.strike.normalize():f}"
         menu = QMenu(self)
         menu.setObjectName("chainMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for buy in (True, False):
             verb = "Buy" if buy else "Sell"
             act = menu.addAction(f"{verb} the {strike} {name}")

@@ -140,6 +140,7 @@ class LegsTable(SpecTableView):
             return
         menu = QMenu(self)
         menu.setObjectName("ticketLegMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         actions = _OPTION_ACTIONS
         if leg.instrument_type == InstrumentType.FUTURE.value:
             actions = (*_OPTION_ACTIONS, OrderAction.BUY, OrderAction.SELL)
