@@ -37,8 +37,8 @@ def test_history_is_deterministic_per_seed(m: MarketModel) -> None:
 
 
 def test_months_of_intraday_history(m: MarketModel) -> None:
-    bars = m.candles("SPY", "5m", False, WEDNESDAY_11_ET - 120 * DAY, WEDNESDAY_11_ET)
-    assert bars[0].time < WEDNESDAY_11_ET - 110 * DAY
+    bars = m.candles("SPY", "15m", False, WEDNESDAY_11_ET - 100 * DAY, WEDNESDAY_11_ET)
+    assert bars[0].time < WEDNESDAY_11_ET - 90 * DAY, "three months of intraday history"
     assert all(b.low <= min(b.open, b.close) and b.high >= max(b.open, b.close) for b in bars)
     times = [b.time for b in bars]
     assert times == sorted(times) and len(set(times)) == len(times)

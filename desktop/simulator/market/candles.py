@@ -24,10 +24,10 @@ from .instruments import Instrument
 from .live import LiveWalk
 from .paths import PathEngine, rng
 
-INTRADAY_DAYS = 200  # minute history depth (calendar days)
+INTRADAY_DAYS = 100  # minute history depth (calendar days): over three months
 DAILY_DAYS = 2 * 366  # daily history depth
 SUBMINUTE_DAYS = 3  # second-resolution history depth
-MAX_CANDLES = 50_000  # most candles one call returns (the newest)
+MAX_CANDLES = 10_000  # most candles one call returns (the newest)
 YEAR_MS = 365.0 * 86_400_000
 
 
@@ -94,16 +94,13 @@ class CandleSource:
         bars = self.paths.minutes(inst.path, day)
         if bars is None:
             return _empty()
-        own = H.active_index(inst.hours, day)
-        if len(own) == 0:
-            return _empty()
-        own_t = H.midnight_ms(day) + own.astype(np.int64) * H.MINUTE_MS
-        keep = np.isin(bars.time, own_t)
-        keep &= bars.time < self.live.start_ms
+        active, regular = H.grid_masks(inst.hours, day)
+        grid = (bars.time - H.midnight_ms(day)) // H.MINUTE_MS
+        keep = active[grid] & (bars.time < self.live.start_ms)
         if not keep.any():
             return _empty()
         t = bars.time[keep]
-        rth = H.regular_mask(inst.hours, day)[np.isin(own_t, t)]
+        rth = regular[grid[keep]]
         s = self._scale(inst, t)
         vol = bars.vol_units[keep] * self.volume_of(inst)
         return (
@@ -138,21 +135,24 @@ class CandleSource:
         vol = arr[:, 4] * self.volume_of(inst)
         return (t, arr[:, 0] * s, arr[:, 1] * s, arr[:, 2] * s, arr[:, 3] * s, vol, rth)
 
-    def minute_rows(self, inst: Instrument, from_ms: int, now_ms: int) -> Rows:
-        """Minute rows from ``from_ms`` (clipped to the intraday window) to now."""
+    def minute_rows(self, inst: Instrument, from_ms: int, now_ms: int, max_rows: int | None = None) -> Rows:
+        """Minute rows from ``from_ms`` (clipped to the intraday window) to now; with
+        ``max_rows``, history stops (going back in time) once that many rows are collected."""
         earliest = H.midnight_ms(H.et_date(now_ms) - timedelta(days=INTRADAY_DAYS))
         from_ms = max(from_ms, earliest)
-        parts: list[Rows] = []
+        live = self.live_rows(inst, from_ms)
+        parts: list[Rows] = [live]
         if from_ms < self.live.start_ms:
-            day = H.et_date(from_ms)
-            last = H.et_date(self.live.start_ms)
-            while day <= last:
-                rows = self.history_minutes(inst, day)
+            first = H.et_date(from_ms)
+            day = H.et_date(self.live.start_ms)
+            count = len(live[0])
+            while day >= first and (max_rows is None or count < max_rows):
+                rows = _cut(self.history_minutes(inst, day), from_ms)
                 if len(rows[0]):
-                    parts.append(_cut(rows, from_ms))
-                day += timedelta(days=1)
-        parts.append(self.live_rows(inst, from_ms))
-        return _concat(parts)
+                    parts.append(rows)
+                    count += len(rows[0])
+                day -= timedelta(days=1)
+        return _concat(parts[::-1])
 
     def second_rows(self, inst: Instrument, from_ms: int, now_ms: int) -> Rows:
         """One-second rows: split history minutes, then the recorded live seconds."""
@@ -184,7 +184,7 @@ class CandleSource:
             if step < 60_000:
                 rows = self.second_rows(inst, start, now_ms)
             else:
-                rows = self.minute_rows(inst, start, now_ms)
+                rows = self.minute_rows(inst, start, now_ms, max_rows=(MAX_CANDLES + 2) * (step // 60_000))
             if rth_only:
                 rows = tuple(a[rows[6]] for a in rows)  # type: ignore[assignment]
             keys = rows[0] - rows[0] % step
@@ -269,14 +269,43 @@ class CandleSource:
                 o, h, lo, c = (float(fast[k][i] * s[i]) for k in ("open", "high", "low", "close"))
                 vol = math.nan if index else adv * float(noise[i])
                 out.append(Candle(int(t[i]), o, h, lo, c, vol, math.nan if index else (h + lo + c) / 3, 1))
+        d = split
+        live_day = H.et_date(self.live.start_ms)
+        while d < today:
+            bar = self._day_bar(inst, d, rth_only) if d < live_day else None
+            if bar is not None:
+                out.append(bar)
+            elif d >= live_day:
+                out += self._live_day_bars(inst, d, rth_only)
+            d += timedelta(days=1)
+        return out
+
+    def _day_bar(self, inst: Instrument, day: date, rth_only: bool) -> Candle | None:
+        """One historical session's daily candle, straight from its minute rows."""
+        if inst.hours == "futures":
+            start = H.midnight_ms(day) - 6 * 3_600_000
+            parts = [self.history_minutes(inst, day - timedelta(days=1)), self.history_minutes(inst, day)]
+            rows = _concat([tuple(a[(p[0] >= start) & (p[0] < start + H.DAY_MS)] for a in p) for p in parts])  # type: ignore[misc]
+        else:
+            rows = self.history_minutes(inst, day)
+        if rth_only:
+            rows = tuple(a[rows[6]] for a in rows)  # type: ignore[assignment]
+        if not len(rows[0]):
+            return None
+        keys = np.full(len(rows[0]), H.midnight_ms(day), dtype=np.int64)
+        return aggregate(rows, keys, rth_ohlc=inst.hours == "equity")[0]
+
+    def _live_day_bars(self, inst: Instrument, day: date, rth_only: bool) -> list[Candle]:
+        """Daily candle(s) of a finished day that was (partly) live."""
         shift = 6 * 3_600_000 if inst.hours == "futures" else 0
-        split_ms = H.midnight_ms(split)
-        rows = self.minute_rows_between(inst, split_ms - shift, H.midnight_ms(today) - shift)
+        start = H.midnight_ms(day) - shift
+        rows = self.minute_rows_between(inst, start, start + H.DAY_MS)
         if rth_only:
             rows = tuple(a[rows[6]] for a in rows)  # type: ignore[assignment]
         keys = self.session_date(inst, rows[0])
-        out += [c for c in aggregate(rows, keys, rth_ohlc=inst.hours == "equity") if c.time >= split_ms]
-        return out
+        return [
+            c for c in aggregate(rows, keys, rth_ohlc=inst.hours == "equity") if c.time == H.midnight_ms(day)
+        ]
 
     def minute_rows_between(self, inst: Instrument, from_ms: int, to_ms: int) -> Rows:
         """Minute rows with ``from_ms <= time < to_ms`` (history and live)."""

@@ -95,6 +95,17 @@ def _mask(n: int, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
 
 
 @lru_cache(maxsize=4096)
+def grid_masks(hours: Hours, day: date) -> tuple[np.ndarray, np.ndarray]:
+    """(trading, regular-hours) booleans over the whole minute grid of ``day``."""
+    active, rth = session_ranges(hours, day)
+    n = grid_minutes(day)
+    a, r = _mask(n, active), _mask(n, rth)
+    a.flags.writeable = False
+    r.flags.writeable = False
+    return a, r
+
+
+@lru_cache(maxsize=4096)
 def active_index(hours: Hours, day: date) -> np.ndarray:
     """Grid indexes (ascending) of the minutes ``hours`` trades on ``day``."""
     active, _ = session_ranges(hours, day)

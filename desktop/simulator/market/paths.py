@@ -73,7 +73,7 @@ def _ou(z: np.ndarray, theta: float, sigma: float, x0: float) -> np.ndarray:
 class PathEngine:
     """Daily levels, minute bars and daily bars of every core path; thread-safe caches."""
 
-    def __init__(self, seed: int, universe: Universe, cache_days: int = 1500) -> None:
+    def __init__(self, seed: int, universe: Universe, cache_days: int = 500) -> None:
         self.seed = seed
         self.universe = universe
         self._lock = threading.RLock()
