@@ -29,6 +29,7 @@ from desktop.core.candles import normalize_candle_symbol
 log = logging.getLogger(__name__)
 
 Key = tuple[str, str]
+_LATE_EVENTS_S = 10.0  # events of a released symbol may still arrive this long after
 _symbol_of = itemgetter(0)
 
 
@@ -72,6 +73,7 @@ class MarketDataHub(QObject):
         self._tick_at = time.monotonic()
         self._events_per_s = 0.0
         self._last_quote_at: float | None = None
+        self._released_at = -_LATE_EVENTS_S
         self._timer = QTimer(self)
         self._timer.setInterval(stats_interval_ms)
         self._timer.timeout.connect(self._on_tick)
@@ -135,6 +137,7 @@ class MarketDataHub(QObject):
                     self._refs.pop(key, None)
                     self._latest.pop(key, None)
                     gone.setdefault(key[0], []).append(key[1])
+                    self._released_at = time.monotonic()
             for kind, syms in gone.items():
                 self.client.unsubscribe(kind, syms)
         if event_type is None:
@@ -227,7 +230,7 @@ class MarketDataHub(QObject):
         if elapsed > 0:
             self._events_per_s = (self._events_total - self._events_at_tick) / elapsed
         self._tick_at, self._events_at_tick = now, self._events_total
-        if len(self._latest) > len(self._refs):  # late events of released symbols
+        if now - self._released_at < _LATE_EVENTS_S:  # forget late events of released symbols
             for key in [k for k in self._latest if k not in self._refs]:
                 del self._latest[key]
         self.stats_changed.emit()

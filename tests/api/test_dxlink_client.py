@@ -146,6 +146,19 @@ async def test_unsubscribed_symbols_stop(feed, exchange) -> None:
     assert "SPY" not in rec.symbols("Quote")
 
 
+async def test_a_new_event_type_after_connecting_opens_its_own_channel(feed) -> None:
+    client, rec = feed
+    client.subscribe("Quote", ["AAPL"])
+    client.start()
+    await wait_for(lambda: rec.symbols("Quote") == {"AAPL"}, timeout=15)
+    client.subscribe("Trade", ["SPY"])
+    client.subscribe("Profile", ["SPY"])
+    await wait_for(lambda: rec.symbols("Trade") == {"SPY"} and rec.symbols("Profile") == {"SPY"}, timeout=15)
+    profile = rec.batches["Profile"][0][0]
+    assert profile.description and isinstance(profile.description, str)
+    assert set(client.data_formats()) == {"Quote", "Trade", "Profile"}
+
+
 async def test_reconnect_after_a_dropped_socket_resubscribes_everything_once(feed, exchange) -> None:
     client, rec = feed
     symbols = ["AAPL", "SPY", "QQQ", "SPX"]
