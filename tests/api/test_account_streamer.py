@@ -219,3 +219,21 @@ async def test_heartbeats_keep_the_session_and_no_token_reaches_a_log(strict_exc
             await streamer.close()
     assert "account streamer" in caplog.text  # the capture saw our logging
     assert token[:12] not in caplog.text + repr(log.states)
+
+
+async def test_accounts_added_on_the_live_socket_start_streaming(exchange, rest) -> None:
+    log = Log()
+    streamer = make_streamer(exchange, rest, log)
+    streamer.accounts = ["5WT00002"]
+    streamer.start()
+    try:
+        await wait_for(lambda: streamer.state == "connected", timeout=15)
+        unseen = await place(rest)
+        await asyncio.sleep(1.5)
+        assert not log.order(unseen)  # not subscribed to that account yet
+        await streamer.set_accounts([ACCOUNT, "5WT00002"])
+        seen = await place(rest, "SPY")
+        await wait_for(lambda: any(o.status == "Filled" for o in log.order(seen)), timeout=15)
+        assert streamer.stats.connects == 1
+    finally:
+        await streamer.close()
