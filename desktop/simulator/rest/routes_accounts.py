@@ -214,7 +214,10 @@ async def balance_snapshots(request: web.Request) -> web.Response:
         )
     start, end = date_param(request, "start-date"), date_param(request, "end-date")
     rows = [s for (acct, d, _), s in sorted(ledger.snapshots.items()) if acct == account]
-    if day is not None:
+    if day is not None and tod == "BOD":  # the day begins with the previous session's close
+        before = [s for s in rows if s["snapshot-date"] < day.isoformat()]
+        rows = [{**before[-1], "snapshot-date": day.isoformat(), "time-of-day": "BOD"}] if before else []
+    elif day is not None:
         rows = [s for s in rows if s["snapshot-date"] == day.isoformat()]
     if start is not None:
         rows = [s for s in rows if s["snapshot-date"] >= start.isoformat()]
