@@ -114,7 +114,7 @@ class MarketModel:
         draws = self._rng.random((len(self.tickers), 5))
         for k, t in enumerate(self.tickers.values()):
             inst = t.inst
-            if inst.path not in moved and not self.live.frozen:
+            if inst.path not in moved:  # includes a frozen market: quotes stand still
                 continue
             if not self.live.always_open and not H.is_open(inst.hours, now_ms):
                 continue
@@ -364,6 +364,7 @@ class MarketModel:
         return inst
 
     def freeze(self, frozen: bool) -> None:
+        """Stop (or restart) the random walk: frozen quotes stand still until ``set_price``."""
         self.live.frozen = frozen
 
 
