@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop.api import environments
 from desktop.ui.context import UiContext, describe_error
@@ -93,6 +93,9 @@ class TastyDesk(QObject):
         from desktop.ui.splash import Splash
         from desktop.ui.theme import ThemeManager
 
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)  # closing the window ends wait_closed(), we stop the loop
         theme = ThemeManager(self.settings)
         theme.apply()
         self._build_services()
@@ -204,9 +207,7 @@ class TastyDesk(QObject):
                 )
         if self.splash is not None:
             self.splash.hide()
-        if not await self.ask_sign_in(env_name):
-            messages.info("No sign-in for %s: starting in Demo mode instead.", env_name.capitalize())
-            await self.sign_in_demo()
+        await self.ask_sign_in(env_name)  # falls back to Demo when the user gives up
 
     async def ask_sign_in(self, env_name: str = "sandbox") -> bool:
         """Show the sign-in dialog; ``True`` when the user signed in."""
@@ -226,7 +227,13 @@ class TastyDesk(QObject):
         dialog.open()
         code = await done
         dialog.deleteLater()
-        return code == QDialog.DialogCode.Accepted
+        if code == QDialog.DialogCode.Accepted:
+            return True
+        if not self.session.is_ready:
+            # a failed attempt ended the previous session: never leave the user signed out
+            messages.info("No sign-in to %s: using Demo mode.", env_name.capitalize())
+            await self.sign_in_demo()
+        return False
 
     def open_sign_in(self) -> None:
         self.ctx.spawn(self.ask_sign_in(), "Signing in")

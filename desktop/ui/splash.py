@@ -48,7 +48,8 @@ def _artwork(environment: str) -> QPixmap:
 class Splash(QSplashScreen):
     """Shows progress messages while the exchange starts and the first data loads.
 
-    Messages paint on the next event-loop turn (the start-up coroutine awaits between steps).
+    Messages paint on the next event-loop turn (the start-up coroutine awaits between steps);
+    nothing here processes events synchronously.
     """
 
     def __init__(self, environment: str) -> None:
@@ -57,7 +58,14 @@ class Splash(QSplashScreen):
         self.last_message = ""
 
     def step(self, text: str) -> None:
+        # Not showMessage(): QSplashScreen.repaint() runs processEvents(), which would re-enter
+        # the asyncio loop from inside a running task. update() paints on the next loop turn.
         self.last_message = text
-        self.showMessage(
-            text, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), QColor("#e8ecf2")
+        self.update()
+
+    def drawContents(self, painter: QPainter) -> None:
+        painter.setPen(QColor("#e8ecf2"))
+        rect = self.rect().adjusted(30, 0, -30, -18)
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), self.last_message
         )

@@ -1,7 +1,13 @@
-"""UI test helpers: an in-memory keyring and the app built against the test exchange."""
+"""UI test helpers: an in-memory keyring and the app built against the test exchange.
+
+Start and shut the app down *inside* the test body (``async with started(make_desk()) as desk``):
+pytest-qt processes Qt events between the setup, call and teardown phases while no asyncio
+loop runs, and qasync callbacks executed then find no running loop.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -54,7 +60,7 @@ DeskFactory = Callable[..., TastyDesk]
 
 @pytest.fixture
 async def make_desk(exchange, tmp_path: Path, memory_keyring: MemoryKeyring, app_logging: LoggingSetup):
-    """Build (not start) a TastyDesk on the test exchange; every one built is shut down after."""
+    """Build (not start) a TastyDesk on the test exchange; any left running is shut down after."""
     built: list[TastyDesk] = []
 
     def make(settings_path: Path | None = None, **kwargs: object) -> TastyDesk:
@@ -77,9 +83,11 @@ async def make_desk(exchange, tmp_path: Path, memory_keyring: MemoryKeyring, app
     logging.getLogger("desktop").handlers.clear()
 
 
-@pytest.fixture
-async def desk(make_desk: DeskFactory) -> TastyDesk:
-    """The app signed in to Demo on the test exchange, window shown."""
-    d = make_desk()
-    await d.start("demo")
-    return d
+@contextlib.asynccontextmanager
+async def started(desk: TastyDesk, environment: str | None = "demo") -> AsyncIterator[TastyDesk]:
+    """The app started (Demo by default) for the duration of the block, then shut down."""
+    try:
+        await desk.start(environment)
+        yield desk
+    finally:
+        await desk.shutdown()

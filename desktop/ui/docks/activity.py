@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -252,9 +252,12 @@ class ActivityPanel(QWidget):
     def _export_clicked(self) -> None:
         start, end = self.date_range()
         suggested = f"tastydesk-activity-{self.account}-{start}-{end}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, "Export activity", suggested, "CSV files (*.csv)")
-        if path:
-            self.export(Path(path))
+        dlg = QFileDialog(self, "Export activity", suggested, "CSV files (*.csv)")
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dlg.setDefaultSuffix("csv")
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.fileSelected.connect(lambda path: self.export(Path(path)))
+        dlg.open()  # not exec(): no nested event loop inside the asyncio loop
 
     def export(self, path: Path) -> int:
         try:

@@ -228,9 +228,17 @@ class OrdersPanel(QWidget):
         sel = self._selected()
         if self.read_only or len(sel) != 1 or not sel[0].editable:
             return
-        dlg = ReplacePriceDialog(sel[0], self)
-        if dlg.exec() == QDialog.DialogCode.Accepted and (price := dlg.value()) is not None:
-            self._replace(sel[0], price)
+        order = sel[0]
+        dlg = ReplacePriceDialog(order, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            price = dlg.value()
+            if price is not None:
+                self._replace(order, price)
+
+        dlg.accepted.connect(accepted)
+        dlg.open()  # not exec(): no nested event loop inside the asyncio loop
 
     def _menu(self, pos: QPoint) -> None:
         order = self.working_view.row_at(pos)

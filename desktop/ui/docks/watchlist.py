@@ -212,28 +212,49 @@ class WatchlistPanel(QWidget):
             self.symbol_edit.setPlaceholderText("Add symbol…")
 
     # ---- user actions ------------------------------------------------------------------
+    # Dialogs open window-modal with open(), never exec(): no nested event loop in asyncio.
+    def _ask_name(self, title: str, label: str, text: str, done: Callable[[str], None]) -> QInputDialog:
+        dlg = QInputDialog(self)
+        dlg.setObjectName("watchlistNameDialog")
+        dlg.setWindowTitle(title)
+        dlg.setLabelText(label)
+        dlg.setTextValue(text)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.textValueSelected.connect(lambda value: value.strip() and done(value.strip()))
+        dlg.open()
+        return dlg
+
     def _new(self) -> None:
-        name, ok = QInputDialog.getText(self, "New watchlist", "Name:")
-        if ok and name.strip():
-            self.create_requested.emit(name.strip())
+        self._ask_name("New watchlist", "Name:", "", self.create_requested.emit)
 
     def _rename(self) -> None:
         cur = self.current()
         if not cur or cur[0] != USER:
             return
-        name, ok = QInputDialog.getText(self, "Rename watchlist", "New name:", text=cur[1])
-        if ok and name.strip() and name.strip() != cur[1]:
-            self.rename_requested.emit(cur[1], name.strip())
+        old = cur[1]
+        self._ask_name(
+            "Rename watchlist",
+            "New name:",
+            old,
+            lambda new: new != old and self.rename_requested.emit(old, new),
+        )
 
     def _delete(self) -> None:
         cur = self.current()
         if not cur or cur[0] != USER:
             return
-        answer = QMessageBox.question(
-            self, "Delete watchlist", f"Delete the watchlist {cur[1]!r} from your account?"
+        name = cur[1]
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete watchlist",
+            f"Delete the watchlist {name!r} from your account?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.delete_requested.emit(cur[1])
+        box.setObjectName("watchlistDeleteConfirm")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.accepted.connect(lambda: self.delete_requested.emit(name))
+        box.open()
 
     def _add(self) -> None:
         cur = self.current()
