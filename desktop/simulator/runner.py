@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from desktop.simulator import admin
+from desktop.simulator import admin, dxlink, streamer
 from desktop.simulator.bus import AccountBus
 from desktop.simulator.clock import Clock
 from desktop.simulator.config import ExchangeConfig
@@ -29,21 +29,6 @@ from desktop.simulator.tokens import TokenStore
 __all__ = ["Exchange", "ExchangeConfig", "ExchangeThread"]
 
 log = logging.getLogger(__name__)
-
-
-def _register_websockets(app: web.Application, ctx: ExchangeContext) -> None:
-    try:
-        from desktop.simulator import dxlink
-    except ImportError:  # the DXLink server lands separately (issue #3)
-        log.warning("DXLink server not available: /dxlink is not served")
-    else:
-        dxlink.register(app, ctx)
-    try:
-        from desktop.simulator import streamer
-    except ImportError:
-        log.warning("account streamer not available: /account-streamer is not served")
-    else:
-        streamer.register(app, ctx)
 
 
 class Exchange:
@@ -69,7 +54,8 @@ class Exchange:
         app = build_app(ctx)
         if cfg.admin:
             admin.register(app, ctx)
-        _register_websockets(app, ctx)
+        dxlink.register(app, ctx)
+        streamer.register(app, ctx)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         site = web.TCPSite(runner, cfg.host, cfg.port)

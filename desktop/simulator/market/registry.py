@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 
 from desktop.core.futures_symbols import (
-    month_from_code,
     parse_future,
     parse_future_option,
     parse_streamer_future_option,
@@ -264,7 +263,6 @@ class Registry:
         contract = next((c for c in self.contracts[product.code] if c.symbol == fo.future), None)
         if contract is None:
             return None
-        month_from_code(fo.option_contract[-2])
         same = next(
             (
                 e

@@ -148,21 +148,22 @@ def build_app(ctx: ExchangeContext) -> web.Application:
         middlewares=[errors_mw, faults_mw, protocol_mw, auth_mw], client_max_size=4 * 1024 * 1024
     )
     app[CTX_KEY] = ctx
-    import importlib
+    from desktop.simulator.rest import (  # the routes import ctx_of from here
+        auth,
+        routes_accounts,
+        routes_instruments,
+        routes_market,
+        routes_orders,
+        routes_watchlists,
+    )
 
-    for name in (
-        "auth",
-        "routes_accounts",
-        "routes_orders",
-        "routes_instruments",
-        "routes_market",
-        "routes_watchlists",
+    for module in (
+        auth,
+        routes_accounts,
+        routes_orders,
+        routes_instruments,
+        routes_market,
+        routes_watchlists,
     ):
-        try:
-            module = importlib.import_module(f"desktop.simulator.rest.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"desktop.simulator.rest.{name}":
-                raise
-            continue
         module.register(app)
     return app
