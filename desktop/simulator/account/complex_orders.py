@@ -138,6 +138,7 @@ def place_complex(desk: OrderDesk, account: str, body: dict[str, Any], dry_run: 
     else:
         for oid in co.order_ids:
             ledger.matcher.schedule(ledger.orders[oid])
+    ledger.publish_balance(account)
     return {"complex-order": ledger.complex_wire(co), **summary}
 
 

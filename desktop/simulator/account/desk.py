@@ -285,6 +285,8 @@ class OrderDesk:
         self.ledger.commit(batch)
         assert self.ledger.matcher is not None
         self.ledger.matcher.schedule(order)
+        if order.bp_reserved:
+            self.ledger.publish_balance(account)
         return ev.data()
 
     def place(self, batch: Batch, ev: Evaluation, status: str | None = None) -> Order:
@@ -364,4 +366,5 @@ class OrderDesk:
         self.ledger.commit(batch)
         assert self.ledger.matcher is not None
         self.ledger.matcher.finish_replace(old, new)
+        self.ledger.publish_balance(account)
         return new.to_wire()
