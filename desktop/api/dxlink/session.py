@@ -62,7 +62,7 @@ class FeedSession:
         self._requested: dict[str, int] = {}  # event type -> channel requested on this socket
         self._open: set[str] = set()  # event types whose channel is open and set up
         self._feeds: dict[int, ChannelFeed] = {}
-        self._reset_next: set[str] = set()
+        self._reset_next: set[str] = set()  # fresh channels: first subscription frame resets
         self._wake = asyncio.Event()
         self._pause_until = 0.0
         self._recent: deque[tuple[float, PendingChanges]] = deque()  # sent in the last seconds
@@ -243,10 +243,13 @@ class FeedSession:
             # which): slow down, pause, and send again what went out recently.
             self._client.slow_down()
             horizon = _monotonic() - _RESEND_WINDOW_S
+            kept: deque[tuple[float, PendingChanges]] = deque()
             for sent_at, changes in reversed(self._recent):
-                if sent_at >= horizon and (event_type is None or changes.event_type == event_type):
+                if event_type is not None and changes.event_type != event_type:
+                    kept.appendleft((sent_at, changes))
+                elif sent_at >= horizon:
                     self._client.book.unmark_sent(changes)
-            self._recent.clear()
+            self._recent = kept
             self._pause_until = _monotonic() + 1.0
             self.wake()
         elif code == "UNAUTHORIZED" and not self.authorized and self._auth_sent:
