@@ -273,8 +273,21 @@ class Ledger:
             leg.instrument_type, inst.root if inst else "", leg.action, qty, price, mult, exchange_fee
         )
 
-    def fill_leg(self, batch: Batch, order: Order, leg: Leg, qty: Decimal, price: Decimal, now: int) -> None:
-        """Execute ``qty`` of ``leg`` at ``price``: fill record, position, cash, transaction."""
+    def fill_leg(
+        self,
+        batch: Batch,
+        order: Order,
+        leg: Leg,
+        qty: Decimal,
+        price: Decimal,
+        now: int,
+        positions_out: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Execute ``qty`` of ``leg`` at ``price``: fill record, position, cash, transaction.
+
+        With ``positions_out`` the position event is collected there instead of published, so
+        the caller can publish it after the ``Filled`` order (the order a client sees).
+        """
         inst = self.instrument(leg.symbol)
         mult = Decimal(repr(inst.multiplier)) if inst else Decimal(1)
         fid = self.next_id("fill", batch)
@@ -286,7 +299,7 @@ class Ledger:
         signed = qty if leg.is_buy else -qty
         fees = self.fees_of(leg, qty, price)
         account = order.account
-        realized = self._apply_position(account, leg, inst, signed, price, mult, now, batch)
+        realized = self._apply_position(account, leg, inst, signed, price, mult, now, batch, positions_out)
         flow = ZERO if leg.instrument_type == "Future" else -signed * price * mult
         if leg.instrument_type == "Future":
             flow = realized
@@ -307,6 +320,7 @@ class Ledger:
         mult: Decimal,
         now: int,
         batch: Batch,
+        positions_out: list[dict[str, Any]] | None = None,
     ) -> Decimal:
         """Update the position; returns realized P/L (futures: the cash that changes hands)."""
         book = self.positions.setdefault(account, {})
@@ -342,7 +356,9 @@ class Ledger:
                 p.realized_today, p.realized_date = ZERO, today
             p.realized_today += realized
         p.updated_at = now
-        self.put_position(batch, p)
+        self.put_position(batch, p, publish=positions_out is None)
+        if positions_out is not None:
+            positions_out.append(p.to_wire())
         return realized
 
     def add_transaction(self, batch: Batch, row: dict[str, Any]) -> None:

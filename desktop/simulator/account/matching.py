@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.simulator.account.pricing import leg_prices, leg_quotes, mid, natural, signed_limit
 from desktop.simulator.account.sessions import session_info
@@ -245,12 +245,15 @@ class Matcher:
         now = ledger.ctx.clock.now_ms()
         prices = leg_prices(order, quotes, net, instruments)
         batch = Batch()
+        positions: list[dict[str, Any]] = []
         for leg, px in zip(order.legs, prices, strict=True):
             if leg.remaining > 0:
-                ledger.fill_leg(batch, order, leg, leg.remaining, px, now)
+                ledger.fill_leg(batch, order, leg, leg.remaining, px, now, positions)
         order.status, order.updated_at, order.terminal_at = "Filled", now, now
         order.bp_reserved = ZERO
         ledger.put_order(batch, order)
+        for position in positions:  # Order (Filled), then CurrentPosition, then AccountBalance
+            ledger.ctx.bus.publish(order.account, "CurrentPosition", position)
         self._complex_done(batch, order)
         ledger.commit(batch)
         ledger.publish_balance(order.account)
