@@ -62,14 +62,24 @@ class LiveQuotes(QObject):
         self._to_rest: dict[str, str] = {}
         self._dirty = hub.register_view(self) if hub is not None else set()
 
-    def set_symbols(self, symbols: Iterable[tuple[str, str | None]]) -> None:
-        """Watch exactly these ``(rest_symbol, instrument_type)``; releases the rest."""
+    def set_symbols(
+        self, symbols: Iterable[tuple[str, str | None]], streamer: dict[str, str] | None = None
+    ) -> None:
+        """Watch exactly these ``(rest_symbol, instrument_type)``; releases the rest.
+
+        ``streamer`` gives streamer symbols that cannot be derived from the REST symbol alone
+        (a futures product's front month, found over REST).
+        """
         wanted: dict[str, str] = {}
+        known = streamer or {}
         for rest, kind in symbols:
+            if rest in known:
+                wanted[rest] = known[rest]
+                continue
             try:
                 wanted[rest] = to_streamer_symbol(rest, kind or None)
             except ValueError as exc:
-                log.warning("No live quotes for %s: %s", rest, exc)
+                log.debug("No live quotes for %s: %s", rest, exc)
         old = set(self._to_streamer.values())
         new = set(wanted.values())
         self._to_streamer = wanted

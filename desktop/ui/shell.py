@@ -71,6 +71,7 @@ class TastyDesk(QObject):
         self._start_exchange = start_exchange
         self.exchange = exchange
         self._own_exchange = False
+        self._exchange_start: asyncio.Future[Any] | None = None
         self._credential_store = credential_store
         self._messages_handler = messages_handler
         self._restore_layout = restore_layout
@@ -186,8 +187,10 @@ class TastyDesk(QObject):
                 raise RuntimeError("this build has no embedded exchange for Demo mode")
             self._step("Starting the Demo exchange…")
             state = self.data_dir / "demo-exchange.sqlite3"
-            self.exchange = await asyncio.to_thread(self._start_exchange, state)
             self._own_exchange = True
+            self._exchange_start = asyncio.ensure_future(asyncio.to_thread(self._start_exchange, state))
+            # shielded: if start-up is abandoned, shutdown() still gets the exchange to stop it
+            self.exchange = await asyncio.shield(self._exchange_start)
         self._step("Signing in to the Demo exchange…")
         env = environments.demo(self.exchange.base_url, self.exchange.streamer_url)
         await self.session.sign_in(env, DEMO_SECRET, DEMO_SECRET, remember=False)
@@ -251,7 +254,6 @@ class TastyDesk(QObject):
         name = getattr(customer, "display_name", "")
         if self.window is not None:
             self.window.set_environment(env.name, name)
-        messages.info("Signed in to %s.", env.title)
         self.ctx.spawn(self._restart_market_data(), "Connecting market data")
 
     def _signed_out(self) -> None:
@@ -294,6 +296,11 @@ class TastyDesk(QObject):
                     await asyncio.wait_for(result, 10)
             except Exception as exc:
                 log.warning("Closing %s failed: %s", name, describe_error(exc))
+        if self._own_exchange and self.exchange is None and self._exchange_start is not None:
+            try:  # start-up was abandoned while the exchange was starting: wait, then stop it
+                self.exchange = await asyncio.wait_for(asyncio.shield(self._exchange_start), 60)
+            except Exception as exc:
+                log.warning("The Demo exchange did not start: %s", describe_error(exc))
         if self._own_exchange and self.exchange is not None:
             try:
                 await asyncio.to_thread(self.exchange.stop)

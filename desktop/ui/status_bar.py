@@ -94,6 +94,13 @@ class ConnectionStatusBar(QStatusBar):
         self._last_quote = monotonic_time
         self._refresh_age()
 
+    def quote_arrived(self) -> None:
+        """A quote arrived just now (cheap: the label itself refreshes once a second)."""
+        first = self._last_quote is None
+        self._last_quote = time.monotonic()
+        if first:
+            self._refresh_age()
+
     def quote_age_seconds(self) -> float | None:
         return None if self._last_quote is None else max(time.monotonic() - self._last_quote, 0.0)
 

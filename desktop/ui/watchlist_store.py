@@ -12,13 +12,14 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.api.models.watchlists import Watchlist, WatchlistEntry
-from desktop.core.symbols import instrument_type_of
+from desktop.core.symbols import instrument_type_of, parse_future
 from desktop.ui.context import describe_error
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class WatchlistStore(QObject):
         self.loaded = False
         self.iv_rank: dict[str, Decimal | None] = {}
         self._metrics_pending: set[str] = set()
+        self._front_months: dict[str, str] = {}
 
     # ---- reading -------------------------------------------------------------------------
     def find(self, name: str, public: bool = False) -> Watchlist | None:
@@ -141,6 +143,26 @@ class WatchlistStore(QObject):
         log.error("%s", text)
         self.failed.emit(text)
 
+    # ---- futures products ("/ES") stream as their front month -------------------------------
+    async def front_months(self, symbols: Iterable[str]) -> dict[str, str]:
+        """``{"/ES": "/ESZ26:XCME"}``: the active contract's streamer symbol for product roots."""
+        roots = sorted({s for s in symbols if s.startswith("/") and _is_product_root(s)})
+        out: dict[str, str] = {}
+        for root in roots:
+            if root in self._front_months:
+                out[root] = self._front_months[root]
+                continue
+            try:
+                contracts = await self._client().futures(product_codes=[root])
+            except Exception as exc:
+                log.warning("No front month for %s: %s", root, describe_error(exc))
+                continue
+            live = [c for c in contracts if c.streamer_symbol and c.active]
+            live.sort(key=lambda c: (not c.active_month, c.expiration_date or date.max))
+            if live:
+                out[root] = self._front_months[root] = live[0].streamer_symbol
+        return out
+
     # ---- IV rank (REST market metrics, refreshed now and then, not streamed) -------------
     async def load_metrics(self, symbols: Iterable[str]) -> None:
         wanted = sorted({s for s in symbols if instrument_type_of(s) == "Equity"} - self._metrics_pending)
@@ -159,6 +181,15 @@ class WatchlistStore(QObject):
             log.warning("IV ranks are unavailable right now: %s", describe_error(exc))
         finally:
             self._metrics_pending.difference_update(wanted)
+
+
+def _is_product_root(symbol: str) -> bool:
+    """``/ES`` (a product) rather than ``/ESZ6`` (a contract)."""
+    try:
+        parse_future(symbol)
+    except ValueError:
+        return True
+    return False
 
 
 def _entry(symbol: str) -> WatchlistEntry:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QTimer
+
 from desktop.ui.context import UiContext
 from desktop.ui.docks.account import AccountPanel
 
@@ -35,12 +37,11 @@ def bind_account_panel(panel: AccountPanel, ctx: UiContext) -> None:
     portfolio.account_changed.connect(account_changed)
     portfolio.balances_changed.connect(panel.set_balance)
     portfolio.positions_changed.connect(day_pl)
+    portfolio.balances_changed.connect(day_pl)
     panel.account_chosen.connect(chosen)
-    # day P/L moves with every quote: recompute it with the positions' refresh cadence (1 Hz is plenty)
-    from PySide6.QtCore import QTimer
-
+    # day P/L moves with every quote: twice a second is plenty for a summary number
     timer = QTimer(panel)
-    timer.setInterval(1000)
+    timer.setInterval(500)
     timer.timeout.connect(day_pl)
     timer.start()
 

@@ -32,6 +32,7 @@ class StatusBinding(QObject):
         session.rest_state_changed.connect(self._rest_state)
         hub.connection_state_changed.connect(lambda state, detail: bar.set_link("dxlink", state, detail))
         hub.stats_changed.connect(self._hub_stats)
+        hub.updated.connect(self._hub_updated)
         signal = getattr(portfolio, "streamer_state_changed", None)
         if signal is not None:
             signal.connect(self._streamer_state)
@@ -50,6 +51,10 @@ class StatusBinding(QObject):
     def _streamer_state(self, state: str, detail: str = "") -> None:
         self.bar.set_link("streamer", state, detail)
         self._update_reconnects()
+
+    def _hub_updated(self, event_type: str) -> None:
+        if event_type == "Quote":
+            self.bar.quote_arrived()
 
     def _hub_stats(self) -> None:
         stats = self.hub.stats

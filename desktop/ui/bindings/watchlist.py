@@ -32,6 +32,12 @@ def bind_watchlist_panel(ctx: UiContext) -> QWidget:
         quotes.set_symbols(entries)
         if entries:
             ctx.spawn(store.load_metrics(s for s, _ in entries), "Loading IV ranks")
+            ctx.spawn(_stream_front_months(entries), "Finding futures front months")
+
+    async def _stream_front_months(entries: list[tuple[str, str]]) -> None:
+        fronts = await store.front_months(s for s, _ in entries)
+        if fronts and panel.model.keys() == [s for s, _ in entries]:  # still the same list
+            quotes.set_symbols(entries, fronts)
 
     def lists_changed() -> None:
         panel.set_lists(store.user, store.public)

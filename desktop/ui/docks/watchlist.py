@@ -60,8 +60,9 @@ def watchlist_columns(
             "Symbol",
             "Symbol (double-click to load it into chart, chain and ticket)",
             lambda r: r.symbol,
+            width=68,
         ),
-        Column("last", "Last", "Last trade price", q("last"), fmt.price, RIGHT, width=75),
+        Column("last", "Last", "Last trade price", q("last"), fmt.price, RIGHT, width=66),
         Column(
             "change",
             "Change",
@@ -70,7 +71,7 @@ def watchlist_columns(
             fmt.signed_money,
             RIGHT,
             tone,
-            70,
+            58,
         ),
         Column(
             "change_pct",
@@ -80,10 +81,10 @@ def watchlist_columns(
             fmt.signed_percent,
             RIGHT,
             tone,
-            65,
+            58,
         ),
-        Column("bid", "Bid", "Best bid", q("bid"), fmt.price, RIGHT, width=70),
-        Column("ask", "Ask", "Best ask", q("ask"), fmt.price, RIGHT, width=70),
+        Column("bid", "Bid", "Best bid", q("bid"), fmt.price, RIGHT, width=62),
+        Column("ask", "Ask", "Best ask", q("ask"), fmt.price, RIGHT, width=62),
         Column(
             "iv_rank",
             "IV rank",
@@ -91,7 +92,7 @@ def watchlist_columns(
             lambda r: iv_rank(r.symbol),
             fmt.percent,
             RIGHT,
-            width=65,
+            width=56,
         ),
     ]
 
