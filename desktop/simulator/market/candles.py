@@ -118,10 +118,10 @@ class CandleSource:
         raw = (self.live.second_rows if seconds else self.live.minute_rows)(
             inst.path, max(from_ms, self.live.start_ms)
         )
-        if not raw:
+        if not len(raw):
             return _empty()
-        arr = np.asarray([r[1:] for r in raw], dtype=float)
-        t = np.asarray([r[0] for r in raw], dtype=np.int64)
+        arr = raw[:, 1:]
+        t = raw[:, 0].astype(np.int64)
         if self.live.always_open:
             keep = np.ones(len(t), dtype=bool)
             rth = keep

@@ -21,7 +21,9 @@ from . import hours as H
 from .paths import _SESSION_DAYS, PathEngine, rng
 from .universe import Universe
 
-SECOND_BARS_KEPT = 6 * 3600
+SECOND_BARS_KEPT = 3600  # one hour of one-second bars per core; older seconds come from minutes
+MINUTE_CHUNK = 1024  # finished minute bars are packed into numpy chunks of this many rows
+MINUTES_KEPT = 100 * 1440  # live minute bars kept (the intraday history depth)
 # seconds over which one day's volume trades (volume units are shares of a day's volume)
 _VOLUME_SECONDS = {"equity": 23_400.0, "index": 23_400.0, "futures": 82_800.0, "crypto": 86_400.0}
 
@@ -54,6 +56,7 @@ class _CoreLive:
     corr: float
     volume_seconds: float
     minutes: list[tuple[int, float, float, float, float, float]] = field(default_factory=list)
+    chunks: list[np.ndarray] = field(default_factory=list)  # packed older minutes, (n, 6) float64
     seconds: deque = field(default_factory=lambda: deque(maxlen=SECOND_BARS_KEPT))
     minute: _Bar | None = None
     second: _Bar | None = None
@@ -152,6 +155,11 @@ class LiveWalk:
         if c.minute is None or c.minute.time != minute_t:
             if c.minute is not None:
                 c.minutes.append(c.minute.row())
+                if len(c.minutes) >= MINUTE_CHUNK:
+                    c.chunks.append(np.asarray(c.minutes, dtype=float))
+                    c.minutes = []
+                    while len(c.chunks) * MINUTE_CHUNK > MINUTES_KEPT:
+                        c.chunks.pop(0)
             start = c.minute.close if c.minute is not None else c.level
             c.minute = _Bar(minute_t, start, max(start, c.level), min(start, c.level), c.level, 0.0)
         c.minute.add(c.level, volume)
@@ -163,16 +171,21 @@ class LiveWalk:
             c.second = _Bar(second_t, start, max(start, c.level), min(start, c.level), c.level, 0.0)
         c.second.add(c.level, volume)
 
-    def minute_rows(self, core: str, from_ms: int) -> list[tuple[int, float, float, float, float, float]]:
-        """Recorded minute bars (time, o, h, l, c, volume units) from ``from_ms``, live one last."""
+    def minute_rows(self, core: str, from_ms: int) -> np.ndarray:
+        """Recorded minute bars as an (n, 6) array (time, o, h, l, c, volume units) from
+        ``from_ms``, the live one last."""
         with self._lock:
             c = self.cores[core]
-            rows = c.minutes
-            lo = _bisect_rows(rows, from_ms)
-            out = rows[lo:]
+            parts = [chunk for chunk in c.chunks if chunk[-1, 0] >= from_ms]
+            recent = [r for r in c.minutes if r[0] >= from_ms]
             if c.minute is not None and c.minute.time + H.MINUTE_MS > from_ms:
-                out = [*out, c.minute.row()]
-            return out
+                recent.append(c.minute.row())
+        if recent:
+            parts.append(np.asarray(recent, dtype=float))
+        if not parts:
+            return np.zeros((0, 6))
+        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        return rows[rows[:, 0] + H.MINUTE_MS > from_ms] if rows[0, 0] + H.MINUTE_MS <= from_ms else rows
 
     def first_second(self, core: str) -> int | None:
         """Start of the oldest second bar still kept (None before the first tick)."""
@@ -182,22 +195,11 @@ class LiveWalk:
                 return int(c.seconds[0][0])
             return c.second.time if c.second is not None else None
 
-    def second_rows(self, core: str, from_ms: int) -> list[tuple[int, float, float, float, float, float]]:
-        """Recorded second bars from ``from_ms`` (the last six hours are kept), live one last."""
+    def second_rows(self, core: str, from_ms: int) -> np.ndarray:
+        """Recorded second bars as an (n, 6) array from ``from_ms`` (the last hour is kept)."""
         with self._lock:
             c = self.cores[core]
             rows = [r for r in c.seconds if r[0] >= from_ms]
             if c.second is not None:
                 rows.append(c.second.row())
-            return rows
-
-
-def _bisect_rows(rows: list[tuple[int, float, float, float, float, float]], t: int) -> int:
-    lo, hi = 0, len(rows)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if rows[mid][0] < t:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+        return np.asarray(rows, dtype=float) if rows else np.zeros((0, 6))
