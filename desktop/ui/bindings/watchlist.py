@@ -58,7 +58,9 @@ def bind_watchlist_panel(ctx: UiContext) -> QWidget:
     panel.create_requested.connect(
         lambda name: run(_create_and_select(store, panel, name), "Creating a watchlist")
     )
-    panel.rename_requested.connect(lambda old, new: run(store.rename(old, new), "Renaming a watchlist"))
+    panel.rename_requested.connect(
+        lambda old, new: run(_rename_and_select(store, panel, old, new), "Renaming a watchlist")
+    )
     panel.delete_requested.connect(lambda name: run(store.delete(name), "Deleting a watchlist"))
     panel.add_requested.connect(lambda name, sym: run(store.add_symbol(name, sym), f"Adding {sym}"))
     panel.remove_requested.connect(
@@ -92,6 +94,11 @@ def bind_watchlist_panel(ctx: UiContext) -> QWidget:
     ctx.readiness.add("watchlists with live quotes", ready)
     panel.store, panel.quotes = store, quotes
     return panel
+
+
+async def _rename_and_select(store: WatchlistStore, panel: WatchlistPanel, old: str, new: str) -> None:
+    if await store.rename(old, new):
+        panel.select_list(USER, new)
 
 
 async def _create_and_select(store: WatchlistStore, panel: WatchlistPanel, name: str) -> None:

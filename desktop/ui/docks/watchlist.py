@@ -97,6 +97,10 @@ def watchlist_columns(
     ]
 
 
+def _key(kind: str, name: str) -> str:
+    return f"{kind}:{name}"
+
+
 class WatchlistPanel(QWidget):
     """Pick a list, edit it (your lists only), see live quotes; emits what the user asks for."""
 
@@ -171,22 +175,26 @@ class WatchlistPanel(QWidget):
         self.picker.blockSignals(True)
         self.picker.clear()
         for w in user:
-            self.picker.addItem(w.name, (USER, w.name))
+            self.picker.addItem(w.name, _key(USER, w.name))
         if user and public:
             self.picker.insertSeparator(self.picker.count())
         for w in public:
-            self.picker.addItem(f"{w.name} (public)", (PUBLIC, w.name))
-        i = self.picker.findData(current) if current else -1
+            self.picker.addItem(f"{w.name} (public)", _key(PUBLIC, w.name))
+        i = self.picker.findData(_key(*current)) if current else -1
         self.picker.setCurrentIndex(i if i >= 0 else (0 if self.picker.count() else -1))
         self.picker.blockSignals(False)
         self._picked()
 
     def current(self) -> tuple[str, str] | None:
+        """``(kind, name)`` of the chosen list (kind ``"user"`` or ``"public"``), or ``None``."""
         data = self.picker.currentData()
-        return tuple(data) if data else None  # type: ignore[return-value]
+        if not data:
+            return None
+        kind, _, name = str(data).partition(":")
+        return kind, name
 
     def select_list(self, kind: str, name: str) -> bool:
-        i = self.picker.findData((kind, name))
+        i = self.picker.findData(_key(kind, name))
         if i >= 0:
             self.picker.setCurrentIndex(i)
         return i >= 0
