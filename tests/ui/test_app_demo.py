@@ -153,3 +153,18 @@ async def test_read_only_account_cannot_open_order_entry(make_desk) -> None:
         assert not desk.window.show_order_entry()
         orders = panel(desk, "ordersPanel")
         assert orders.read_only and not orders.cancel_button.isEnabled()
+
+
+async def test_dropped_account_streamer_shows_and_recovers_with_a_resync(make_desk, exchange) -> None:
+    async with started(make_desk()) as desk:
+        bar = desk.window.status
+        await wait_for(lambda: bar.states["streamer"] == "connected", LOAD_S)
+        seen: list[str] = []
+        desk.portfolio.streamer_state_changed.connect(lambda state, _detail: seen.append(state))
+        await asyncio.to_thread(exchange.admin, "actions/drop-account-streamer", {})
+        await wait_for(lambda: "reconnecting" in seen, 15)
+        await wait_for(lambda: bar.states["streamer"] == "connected" and seen[-1] == "connected", LOAD_S)
+        assert bar.reconnects.text() != "Reconnects: 0"
+        # the resync after the reconnect keeps every panel filled
+        assert desk.window.panels["positionsPanel"].lines()
+        assert desk.window.panels["ordersPanel"].working.rowCount() > 0

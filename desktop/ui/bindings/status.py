@@ -33,9 +33,7 @@ class StatusBinding(QObject):
         hub.connection_state_changed.connect(lambda state, detail: bar.set_link("dxlink", state, detail))
         hub.stats_changed.connect(self._hub_stats)
         hub.updated.connect(self._hub_updated)
-        signal = getattr(portfolio, "streamer_state_changed", None)
-        if signal is not None:
-            signal.connect(self._streamer_state)
+        portfolio.streamer_state_changed.connect(self._streamer_state)
         self._session_state(session.state)
         bar.set_link("dxlink", hub.state)
 
@@ -49,6 +47,8 @@ class StatusBinding(QObject):
         self.bar.set_link("rest", _REST_WORDS.get(state, state))
 
     def _streamer_state(self, state: str, detail: str = "") -> None:
+        if state == "reconnecting":  # one per attempt: the streamer says "attempt N in ..."
+            self._streamer_reconnects += 1
         self.bar.set_link("streamer", state, detail)
         self._update_reconnects()
 
@@ -63,6 +63,4 @@ class StatusBinding(QObject):
         self._update_reconnects()
 
     def _update_reconnects(self) -> None:
-        dx = self.hub.stats.reconnect_attempts
-        streamer = getattr(self.portfolio, "streamer_reconnects", 0) or 0
-        self.bar.set_reconnects(int(dx) + int(streamer))
+        self.bar.set_reconnects(int(self.hub.stats.reconnect_attempts) + self._streamer_reconnects)
