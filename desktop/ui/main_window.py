@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.ui.context import LINKABLE_PANELS, OrderRequest, UiContext
-from desktop.ui.docks import DOCKS, DockSpec, build_panel
+from desktop.ui.docks import DOCKS, DockSpec, PanelFailed, build_panel
 from desktop.ui.layout import LayoutStore
 from desktop.ui.messages import MessagesPanel
 from desktop.ui.status_bar import ConnectionStatusBar
@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
             ctx.theme.changed.connect(self._theme_changed)
             self._theme_changed()
         self.set_environment("demo")
+        ctx.readiness.add("every dock built", self._docks_ready)
 
     # ---- construction ----------------------------------------------------------------
     def _build_session_bar(self) -> None:
@@ -212,6 +213,14 @@ class MainWindow(QMainWindow):
 
         help_menu = mb.addMenu("&Help")
         help_menu.addAction(self._action("&About TastyDesk", "aboutAction", None, "", self._about))
+
+    def _docks_ready(self) -> str | None:
+        failed = [
+            f"{d.windowTitle()} ({p.reason})"
+            for d in self.docks.values()
+            if isinstance(p := d.widget(), PanelFailed)
+        ]
+        return "could not start: " + "; ".join(failed) if failed else None
 
     # ---- environment, account authority -----------------------------------------------
     def set_environment(self, name: str, customer: str = "") -> None:

@@ -15,6 +15,7 @@ from desktop.services.orders import OrderService
 from desktop.services.portfolio import PortfolioService
 from desktop.services.session import SessionService
 from desktop.ui.context import OrderLegRequest, OrderRequest, UiContext
+from desktop.ui.docks import DockSpec, PanelFailed, build_panel
 from desktop.ui.layout import LAYOUT_VERSION
 from desktop.ui.main_window import MainWindow
 from desktop.ui.messages import MessagesPanel
@@ -71,6 +72,7 @@ def test_nine_docks_with_stable_object_names_and_view_toggles(window: MainWindow
         assert dock.widget() is not None
     view_actions = {a.objectName() for a in window.view_menu.actions()}
     assert {f"toggle_{n}" for n in DOCK_NAMES} <= view_actions
+    assert "every dock built" not in window.ctx.readiness.missing(), "no dock may be a failure placeholder"
     toggle = window.docks["activityPanel"].toggleViewAction()
     assert toggle.shortcut().toString() == "Alt+4"
     was = window.docks["messagesPanel"].isVisible()
@@ -197,3 +199,11 @@ def _contrast(a, b) -> float:
 
     la, lb = sorted((lum(a), lum(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+def test_a_panel_that_cannot_be_built_says_why(window: MainWindow) -> None:
+    spec = DockSpec("brokenPanel", "Broken", "desktop.ui.no_such_module:create", "Alt+0", "")
+    widget = build_panel(spec, window.ctx)
+    assert isinstance(widget, PanelFailed) and "no_such_module" in widget.text()
+    window.docks["chartPanel"].setWidget(widget)
+    assert "Chart" in window.ctx.readiness.missing()["every dock built"]

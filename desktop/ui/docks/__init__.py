@@ -1,8 +1,9 @@
 """The nine docks: object names, titles, shortcuts and the factories that build their content.
 
 Each factory takes the :class:`~desktop.ui.context.UiContext` and returns the dock's widget.
-Our own panels are imported lazily (start-up cost); the chain, chart and ticket factories come
-from the other UI packages and fall back to an honest placeholder while they do not exist.
+Panels are imported lazily (start-up cost); the chain, chart and ticket factories come from
+their own packages. A factory that fails leaves an explanatory :class:`PanelFailed` in its dock
+(and fails the smoke test), never a silent gap.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ class DockSpec:
     factory: str  # "module:function"
     shortcut: str
     tooltip: str
-    external: bool = False  # built by another team's package
 
 
 DOCKS: tuple[DockSpec, ...] = (
@@ -72,7 +72,6 @@ DOCKS: tuple[DockSpec, ...] = (
         "desktop.ui.chain:create_chain_panel",
         "Alt+6",
         "Option chain: click bids and asks to build orders",
-        external=True,
     ),
     DockSpec(
         "chartPanel",
@@ -80,7 +79,6 @@ DOCKS: tuple[DockSpec, ...] = (
         "desktop.ui.charts:create_chart_panel",
         "Alt+7",
         "Live candle chart",
-        external=True,
     ),
     DockSpec(
         "orderTicket",
@@ -88,7 +86,6 @@ DOCKS: tuple[DockSpec, ...] = (
         "desktop.ui.ticket:create_order_ticket",
         "Alt+8",
         "Build, review (dry-run) and send orders",
-        external=True,
     ),
     DockSpec(
         "messagesPanel",
@@ -100,31 +97,24 @@ DOCKS: tuple[DockSpec, ...] = (
 )
 
 
-def _placeholder(text: str) -> QWidget:
-    label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    label.setProperty("tone", "muted")
-    return label
+class PanelFailed(QLabel):
+    """What a dock shows when its content could not be built (the reason is in Messages)."""
+
+    def __init__(self, title: str, reason: str) -> None:
+        super().__init__(f"{title} could not be started: {reason}\nSee Messages for details.")
+        self.reason = reason
+        self.setObjectName("panelFailed")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setProperty("tone", "negative")
 
 
 def build_panel(spec: DockSpec, ctx: UiContext) -> QWidget:
-    """Build a dock's content; a missing or failing factory gives an explanatory label instead."""
+    """Build a dock's content; a failing factory (or a missing module) gives a :class:`PanelFailed`."""
     module_name, _, func_name = spec.factory.partition(":")
     try:
-        module = importlib.import_module(module_name)
-        factory: Callable[[UiContext], QWidget] | None = getattr(module, func_name, None)
-    except ImportError as exc:
-        if not spec.external:
-            raise
-        log.info("%s is not available in this build (%s)", spec.title, exc)
-        factory = None
-    if factory is None:
-        return _placeholder(f"{spec.title} is not available in this build.")
-    try:
+        factory: Callable[[UiContext], QWidget] = getattr(importlib.import_module(module_name), func_name)
         return factory(ctx)
     except Exception as exc:
         log.exception("The %s panel could not be built: %s", spec.title, describe_error(exc))
-        return _placeholder(
-            f"{spec.title} could not be started: {describe_error(exc)}\nSee Messages for details."
-        )
+        return PanelFailed(spec.title, describe_error(exc))
