@@ -7,7 +7,7 @@ position opened on an earlier run) are added on demand, so they keep resolving a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -139,6 +139,21 @@ def equity_option(u: Underlying, spec: ExpirationSpec, option_type: str, strike:
     )
 
 
+def _option_pair(u: Underlying, spec: ExpirationSpec, strike: Decimal) -> tuple[Instrument, Instrument]:
+    """Call and put at one strike: symbols formatted once (by core) for the call, the put's
+    differ only in the C/P letter."""
+    call = equity_option(u, spec, "C", strike)
+    root_len = len(spec.root)
+    streamer = call.streamer_symbol
+    put_streamer = streamer[: root_len + 7] + "P" + streamer[root_len + 8 :]
+    put_symbol = call.symbol[:12] + "P" + call.symbol[13:]
+    description = call.description[: -len(f"Call {strike:.2f}")] + f"Put {strike:.2f}"
+    put = replace(
+        call, streamer_symbol=put_streamer, symbol=put_symbol, option_type="P", description=description
+    )
+    return call, put
+
+
 def build_equity_chain(u: Underlying, spot: float, vol: float, today: date, now_ms: int) -> OptionChain:
     """Today's listing of ``u``'s options around ``spot``."""
     expirations = []
@@ -151,8 +166,7 @@ def build_equity_chain(u: Underlying, spot: float, vol: float, today: date, now_
         strikes = strike_grid(spot, years, vol, near, far, band)
         expirations.append(ChainExpiration(spec, strikes, u.symbol, u.symbol))
         for k in strikes:
-            built.append(equity_option(u, spec, "C", k))
-            built.append(equity_option(u, spec, "P", k))
+            built.extend(_option_pair(u, spec, k))
     chain = OptionChain(u.symbol, "Equity Option", today, expirations)
     chain.finish(built)
     return chain

@@ -100,7 +100,7 @@ def equity_expirations(u: Underlying, today: date) -> tuple[ExpirationSpec, ...]
 def strike_increments(u: Underlying, spot: float) -> tuple[float, float, float]:
     """(near increment, far increment, near band as a fraction of spot)."""
     if u.symbol == "SPX":
-        return 5.0, 25.0, 0.07
+        return 5.0, 25.0, 0.05
     if u.is_etf and u.liquidity >= 4:
         if spot < 150:
             return 0.5, 1.0, 0.10
