@@ -53,6 +53,29 @@ async def test_chart_dock_draws_working_orders_and_starts_tickets(make_desk, tmp
         line = next(ln for ln in panel.chart.orders.lines if abs(ln.price - float(limit)) < 1e-9)
         assert line.side == "Buy" and line.text == f"Buy to Open 10 Limit {limit:,.2f}"
 
+        fills_before = panel.chart.fills.marker_count()
+
+        def aapl_held() -> Decimal:
+            return next((p.quantity for p in ctx.portfolio.positions if p.symbol == "AAPL"), Decimal(0))
+
+        held_before = aapl_held()
+        market = NewOrder(
+            order_type="Market",
+            time_in_force="Day",
+            legs=(
+                OrderLeg(instrument_type="Equity", symbol="AAPL", action="Buy to Open", quantity=Decimal(2)),
+            ),
+        )
+        placed = await desk.session.client.place_order(MAIN, market.to_json())
+        await wait_for(lambda: panel.chart.fills.marker_count() > fills_before, LOAD_S)
+        order = ctx.portfolio.order(placed.order.id)
+        fill = order.legs[0].fills[0]
+        spots = [(s["x"], s["y"]) for s in panel.chart.fills._scatter.data]
+        assert (len(panel.chart.data) - 1, pytest.approx(float(fill.fill_price))) in spots, (
+            "on the live candle"
+        )
+        await wait_for(lambda: aapl_held() == held_before + 2, LOAD_S)
+
         requests: list = []
         ctx.bus.order_requested.connect(requests.append)
         panel.order_at_price("Buy", last * 0.99)
