@@ -138,7 +138,8 @@ async def _main(options: AppOptions, paths: AppPaths, logging_setup: Any) -> int
         requested_env=options.env,
         start_exchange=start_demo_exchange,
         messages_handler=logging_setup.messages,
-        restore_layout=not (options.reset_layout or options.smoke_test),
+        restore_layout=not options.smoke_test,
+        reset_layout=options.reset_layout,
         log_folder=paths.log_dir,
     )
     try:

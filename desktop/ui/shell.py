@@ -61,6 +61,7 @@ class TastyDesk(QObject):
         credential_store: Any = None,
         messages_handler: Any = None,
         restore_layout: bool = True,
+        reset_layout: bool = False,
         log_folder: Path | None = None,
         environment_for: Callable[[str], Any] = environments.by_name,
     ) -> None:
@@ -75,6 +76,7 @@ class TastyDesk(QObject):
         self._credential_store = credential_store
         self._messages_handler = messages_handler
         self._restore_layout = restore_layout
+        self._reset_layout = reset_layout
         self._log_folder = log_folder
         self._environment_for = environment_for  # tests point "sandbox" at a local exchange
         self._closed: asyncio.Future[None] | None = None
@@ -165,7 +167,9 @@ class TastyDesk(QObject):
             panel.attach(self._messages_handler)
         self.window = MainWindow(self.ctx, panel)
         self.window.log_folder = self._log_folder
-        if self._restore_layout:
+        if self._reset_layout:
+            self.window.reset_layout()  # --reset-layout: the default arrangement, saved one forgotten
+        elif self._restore_layout:
             self.window.restore_layout()
         self.status_binding = StatusBinding(
             self.window.status, self.session, self.hub, self.portfolio, self.window

@@ -240,3 +240,19 @@ def test_command_line() -> None:
         parse_args(["--screenshot", "x.png"])
     with pytest.raises(SystemExit):
         parse_args(["--env", "moon"])
+
+
+def test_every_column_header_has_a_tooltip() -> None:
+    from desktop.ui.docks.activity import ACTIVITY_COLUMNS
+    from desktop.ui.docks.orders import ORDER_COLUMNS
+    from desktop.ui.docks.positions import POSITION_COLUMNS
+    from desktop.ui.docks.watchlist import watchlist_columns
+
+    specs = [
+        *ACTIVITY_COLUMNS,
+        *ORDER_COLUMNS,
+        *POSITION_COLUMNS,
+        *watchlist_columns(lambda s: None, lambda s: None),
+    ]
+    missing = [c.key for c in specs if len(c.tooltip.strip()) < 4]
+    assert not missing

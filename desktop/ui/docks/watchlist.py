@@ -128,7 +128,7 @@ class WatchlistPanel(QWidget):
         self.picker.currentIndexChanged.connect(self._picked)
         self.new_button = self._tool("+", "watchlistNew", "Create a new watchlist", self._new)
         self.rename_button = self._tool("✎", "watchlistRename", "Rename this watchlist", self._rename)
-        self.delete_button = self._tool("🗑", "watchlistDelete", "Delete this watchlist", self._delete)
+        self.delete_button = self._tool("✕", "watchlistDelete", "Delete this watchlist", self._delete)
         self.symbol_edit = QLineEdit(self)
         self.symbol_edit.setObjectName("watchlistSymbol")
         self.symbol_edit.setPlaceholderText("Add symbol…")
