@@ -300,3 +300,23 @@ def test_order_search_filters_sorts_and_paginates(exchange) -> None:
         assert error(c.get("/customers/me/orders"), 400)["errors"] == [
             {"domain": "account-numbers", "reason": "is missing"}
         ]
+
+
+def test_closed_positions_show_only_when_asked_for(exchange) -> None:
+    quote = set_price(exchange, "AAPL", "200.00")
+    with client(exchange) as c:
+        held = position_qty(c, "AAPL")
+        oid = data(c.post(f"{ACCOUNT}/orders", json=order_body("AAPL", "Sell to Close", held)), 201)["order"][
+            "id"
+        ]
+        wait_status(c, oid, "Filled")
+        assert data(c.get(f"{ACCOUNT}/positions", params={"symbol": "AAPL"}))["items"] == []
+        closed = data(
+            c.get(f"{ACCOUNT}/positions", params={"symbol": "AAPL", "include-closed-positions": "true"})
+        )
+        row = closed["items"][0]
+        assert row["quantity"] == 0 and row["quantity-direction"] == "Zero"
+        assert row["realized-today-effect"] in ("Credit", "Debit")
+        assert dec(row["realized-today"]) == abs(
+            (Decimal(str(quote["bid"])) - dec(row["average-open-price"])) * held
+        )

@@ -39,6 +39,7 @@ def housekeeping(ledger: Ledger) -> None:
 
 def roll_day(ledger: Ledger, ended: str, today: str) -> None:
     batch = Batch()
+    ledger.drop_closed_positions(batch)
     for spec in identity.ACCOUNTS:
         snap = ledger.balance(spec.number)
         snap["snapshot-date"] = ended

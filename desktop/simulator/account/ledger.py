@@ -170,11 +170,9 @@ class Ledger:
         batch.put("accounts", (account,), {"number": account, "cash": str(self.cash[account])})
 
     def put_position(self, batch: Batch, p: Position, publish: bool = True) -> None:
-        if p.quantity == 0:
-            batch.delete("positions", (p.account, p.symbol))
-            self.positions[p.account].pop(p.symbol, None)
-        else:
-            batch.put("positions", (p.account, p.symbol), p.to_store())
+        """Store a position; a closed one (quantity 0) stays until the day roll, so
+        ``include-closed-positions`` can show what was closed today."""
+        batch.put("positions", (p.account, p.symbol), p.to_store())
         if publish:
             self.ctx.bus.publish(p.account, "CurrentPosition", p.to_wire())
 
@@ -186,6 +184,12 @@ class Ledger:
         self.ctx.bus.publish(account, "AccountBalance", self.balance(account))
 
     # -- reads ----------------------------------------------------------------------------------
+
+    def drop_closed_positions(self, batch: Batch) -> None:
+        for account, book in self.positions.items():
+            for symbol in [s for s, p in book.items() if p.quantity == 0]:
+                del book[symbol]
+                batch.delete("positions", (account, symbol))
 
     def instrument(self, symbol: str) -> Instrument | None:
         inst = self._instruments.get(symbol)
@@ -347,6 +351,8 @@ class Ledger:
                 inst.streamer_symbol if inst else "",
             )
             book[leg.symbol] = p
+        if p.quantity == 0:  # (re)opened: a closed position from earlier today starts afresh
+            p.created_at, p.average_open_price = now, price
         closed = p.quantity != 0 and (p.quantity > 0) != (signed > 0)
         q1, avg1, realized_points = apply_quantity(p.quantity, p.average_open_price, signed, price)
         realized = realized_points * mult
