@@ -16,7 +16,8 @@
 * admin: ``set_price(rest_symbol, price)``, ``freeze(bool)``.
 """
 
-from .candles import MAX_CANDLES, Candle
+from .bars import Candle
+from .candles import MAX_CANDLES
 from .instruments import Instrument
 from .model import TICK_S, ChangeSet, MarketModel
 from .universe import UNIVERSE

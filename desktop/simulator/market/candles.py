@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -20,6 +19,7 @@ import numpy as np
 from desktop.core.candles import CandlePeriod, align_time
 
 from . import hours as H
+from .bars import Candle, Rows, aggregate, concat, cut, empty, split_minutes
 from .instruments import Instrument
 from .live import LiveWalk
 from .paths import PathEngine, rng
@@ -29,41 +29,6 @@ DAILY_DAYS = 2 * 366  # daily history depth
 SUBMINUTE_DAYS = 3  # second-resolution history depth
 MAX_CANDLES = 10_000  # most candles one call returns (the newest)
 YEAR_MS = 365.0 * 86_400_000
-
-
-@dataclass(slots=True)
-class Candle:
-    """One OHLCV candle (floats; ``volume``/``vwap`` NaN for indices)."""
-
-    time: int
-    open: float
-    high: float
-    low: float
-    close: float
-    volume: float
-    vwap: float
-    count: int = 0
-    imp_volatility: float = math.nan
-    open_interest: float = math.nan
-    bid_volume: float = math.nan
-    ask_volume: float = math.nan
-
-
-Rows = tuple[
-    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
-]  # t o h l c v rth
-
-
-def _empty() -> Rows:
-    z = np.zeros(0)
-    return (np.zeros(0, dtype=np.int64), z, z, z, z, z, np.zeros(0, dtype=bool))
-
-
-def _concat(parts: list[Rows]) -> Rows:
-    parts = [p for p in parts if len(p[0])]
-    if not parts:
-        return _empty()
-    return tuple(np.concatenate([p[i] for p in parts]) for i in range(7))  # type: ignore[return-value]
 
 
 class CandleSource:
@@ -93,12 +58,12 @@ class CandleSource:
         """The instrument's historical minute rows of ET date ``day`` (before the live start)."""
         bars = self.paths.minutes(inst.path, day)
         if bars is None:
-            return _empty()
+            return empty()
         active, regular = H.grid_masks(inst.hours, day)
         grid = (bars.time - H.midnight_ms(day)) // H.MINUTE_MS
         keep = active[grid] & (bars.time < self.live.start_ms)
         if not keep.any():
-            return _empty()
+            return empty()
         t = bars.time[keep]
         rth = regular[grid[keep]]
         s = self._scale(inst, t)
@@ -119,7 +84,7 @@ class CandleSource:
             inst.path, max(from_ms, self.live.start_ms)
         )
         if not len(raw):
-            return _empty()
+            return empty()
         arr = raw[:, 1:]
         t = raw[:, 0].astype(np.int64)
         if self.live.always_open:
@@ -129,7 +94,7 @@ class CandleSource:
             keep, rth = H.masks_for_times(inst.hours, t)
             rth = rth[keep]
         if not keep.any():
-            return _empty()
+            return empty()
         t, arr = t[keep], arr[keep]
         s = self._scale(inst, t)
         vol = arr[:, 4] * self.volume_of(inst)
@@ -147,12 +112,12 @@ class CandleSource:
             day = H.et_date(self.live.start_ms)
             count = len(live[0])
             while day >= first and (max_rows is None or count < max_rows):
-                rows = _cut(self.history_minutes(inst, day), from_ms)
+                rows = cut(self.history_minutes(inst, day), from_ms)
                 if len(rows[0]):
                     parts.append(rows)
                     count += len(rows[0])
                 day -= timedelta(days=1)
-        return _concat(parts[::-1])
+        return concat(parts[::-1])
 
     def second_rows(self, inst: Instrument, from_ms: int, now_ms: int) -> Rows:
         """One-second rows: split history minutes, then the recorded live seconds."""
@@ -161,16 +126,16 @@ class CandleSource:
         parts: list[Rows] = []
         if from_ms < live_start:
             history = self.minute_rows_between(inst, from_ms - from_ms % H.MINUTE_MS, live_start)
-            parts.append(_cut(split_minutes(history), from_ms))
+            parts.append(cut(split_minutes(history), from_ms))
         first_second = self.live.first_second(inst.path)
         if first_second is None:
             first_second = now_ms
         if first_second > max(from_ms, live_start):  # live minutes whose seconds are no longer kept
             older = self.live_rows(inst, max(from_ms, live_start))
             mask = older[0] + H.MINUTE_MS <= first_second
-            parts.append(_cut(split_minutes(tuple(a[mask] for a in older)), from_ms))  # type: ignore[arg-type]
+            parts.append(cut(split_minutes(tuple(a[mask] for a in older)), from_ms))  # type: ignore[arg-type]
         parts.append(self.live_rows(inst, max(from_ms, first_second), seconds=True))
-        return _concat(parts)
+        return concat(parts)
 
     # -- candles --------------------------------------------------------------------------------
 
@@ -285,7 +250,7 @@ class CandleSource:
         if inst.hours == "futures":
             start = H.midnight_ms(day) - 6 * 3_600_000
             parts = [self.history_minutes(inst, day - timedelta(days=1)), self.history_minutes(inst, day)]
-            rows = _concat([tuple(a[(p[0] >= start) & (p[0] < start + H.DAY_MS)] for a in p) for p in parts])  # type: ignore[misc]
+            rows = concat([tuple(a[(p[0] >= start) & (p[0] < start + H.DAY_MS)] for a in p) for p in parts])  # type: ignore[misc]
         else:
             rows = self.history_minutes(inst, day)
         if rth_only:
@@ -316,91 +281,3 @@ class CandleSource:
 
 def _span(period: CandlePeriod) -> int:
     return period.ms or 31 * H.DAY_MS
-
-
-def _cut(rows: Rows, from_ms: int) -> Rows:
-    if not len(rows[0]) or rows[0][0] >= from_ms:
-        return rows
-    k = int(np.searchsorted(rows[0], from_ms, side="left"))
-    return tuple(a[k:] for a in rows)  # type: ignore[return-value]
-
-
-def split_minutes(rows: Rows) -> Rows:
-    """One-second rows from minute rows: O -> H -> L -> C (or O -> L -> H -> C) piecewise linear."""
-    t, o, h, lo, c, v, rth = rows
-    n = len(t)
-    if n == 0:
-        return _empty()
-    seed = (t // 60_000).astype(np.uint64) * np.uint64(2654435761) % np.uint64(2**32)
-    a = 5 + (seed % np.uint64(24)).astype(int)  # first extreme at 5..28 s
-    b = 32 + ((seed // np.uint64(24)) % np.uint64(24)).astype(int)  # second extreme at 32..55 s
-    high_first = (seed % np.uint64(2)) == 0
-    grid = np.arange(61, dtype=float)
-    prices = np.empty((n, 61))
-    for i in range(n):
-        first, second = (h[i], lo[i]) if high_first[i] else (lo[i], h[i])
-        prices[i] = np.interp(grid, (0.0, float(a[i]), float(b[i]), 60.0), (o[i], first, second, c[i]))
-    so, sc = prices[:, :-1], prices[:, 1:]
-    st = (t[:, None] + np.arange(60, dtype=np.int64)[None, :] * 1000).ravel()
-    sv = np.repeat(v / 60.0, 60)
-    return (
-        st,
-        so.ravel(),
-        np.maximum(so, sc).ravel(),
-        np.minimum(so, sc).ravel(),
-        sc.ravel(),
-        sv,
-        np.repeat(rth, 60),
-    )
-
-
-def aggregate(rows: Rows, keys: np.ndarray, rth_ohlc: bool) -> list[Candle]:
-    """Group rows by ``keys`` (ascending) into candles; with ``rth_ohlc`` the regular rows set
-    OHLC (when a group has any) and all rows count toward volume."""
-    t, o, h, lo, c, v, rth = rows
-    if len(t) == 0:
-        return []
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    ends = np.r_[starts[1:], len(t)]
-    if rth_ohlc and rth.any() and not rth.all():
-        return _aggregate_rth(rows, keys, starts, ends)
-    opens, closes = o[starts], c[ends - 1]
-    highs = np.maximum.reduceat(h, starts)
-    lows = np.minimum.reduceat(lo, starts)
-    vols = np.add.reduceat(v, starts)
-    turnover = np.add.reduceat((h + lo + c) / 3.0 * v, starts)
-    with np.errstate(all="ignore"):
-        vwaps = np.where(vols > 0, turnover / vols, np.nan)
-    counts = ends - starts
-    return [
-        Candle(int(k), float(a), float(b), float(d), float(e), float(f), float(g), int(n))
-        for k, a, b, d, e, f, g, n in zip(
-            keys[starts].tolist(),
-            opens.tolist(),
-            highs.tolist(),
-            lows.tolist(),
-            closes.tolist(),
-            vols.tolist(),
-            vwaps.tolist(),
-            counts.tolist(),
-            strict=True,
-        )
-    ]
-
-
-def _aggregate_rth(rows: Rows, keys: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[Candle]:
-    _, o, h, lo, c, v, rth = rows
-    typical = (h + lo + c) / 3.0
-    out: list[Candle] = []
-    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        sel = slice(s, e)
-        mask = rth[sel]
-        if mask.any():
-            idx = np.flatnonzero(mask) + s
-            oo, hh, ll, cc = o[idx[0]], h[idx].max(), lo[idx].min(), c[idx[-1]]
-        else:
-            oo, hh, ll, cc = o[s], h[sel].max(), lo[sel].min(), c[e - 1]
-        vol = float(v[sel].sum())
-        vwap = float((typical[sel] * v[sel]).sum() / vol) if vol > 0 else math.nan
-        out.append(Candle(int(keys[s]), float(oo), float(hh), float(ll), float(cc), vol, vwap, e - s))
-    return out

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from desktop.core.candles import CandlePeriod, parse_period
 
 from . import hours as H
-from .candles import Candle, CandleSource
+from .bars import Candle
+from .candles import CandleSource
 from .chains import OptionChain
 from .changes import ChangeSet
 from .events import day_id_of, exchange_code, option_event, profile_event, ticker_event

@@ -15,7 +15,7 @@ import numpy as np
 
 from desktop.core.pricing import bs_greeks_arr, bs_price_arr
 
-from .candles import Candle
+from .bars import Candle
 from .chains import YEAR_MS, OptionChain
 from .paths import rng
 

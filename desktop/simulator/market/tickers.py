@@ -8,7 +8,8 @@ from datetime import timedelta
 import numpy as np
 
 from . import hours as H
-from .candles import CandleSource, aggregate
+from .bars import aggregate
+from .candles import CandleSource
 from .events import day_id_of, profile_event
 from .instruments import Instrument
 from .live import LiveWalk
