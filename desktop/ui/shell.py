@@ -109,6 +109,8 @@ class TastyDesk(QObject):
         )
         self.splash = Splash(env)
         self.splash.show()
+        if env == "demo":
+            self._begin_exchange_start()  # in its own thread while the window is built
         self.splash.step("Building the window…")
         await asyncio.sleep(0)
         self._build_window(theme)
@@ -187,17 +189,23 @@ class TastyDesk(QObject):
     async def sign_in_demo(self) -> None:
         """Start the embedded exchange if needed (never on the UI loop) and sign in to it."""
         if self.exchange is None:
-            if self._start_exchange is None:
-                raise RuntimeError("this build has no embedded exchange for Demo mode")
+            self._begin_exchange_start()
             self._step("Starting the Demo exchange…")
-            state = self.data_dir / "demo-exchange.sqlite3"
-            self._own_exchange = True
-            self._exchange_start = asyncio.ensure_future(asyncio.to_thread(self._start_exchange, state))
             # shielded: if start-up is abandoned, shutdown() still gets the exchange to stop it
             self.exchange = await asyncio.shield(self._exchange_start)
         self._step("Signing in to the Demo exchange…")
         env = environments.demo(self.exchange.base_url, self.exchange.streamer_url)
         await self.session.sign_in(env, DEMO_SECRET, DEMO_SECRET, remember=False)
+
+    def _begin_exchange_start(self) -> None:
+        """Start the embedded exchange in a worker thread (once); ``sign_in_demo`` awaits it."""
+        if self.exchange is not None or self._exchange_start is not None:
+            return
+        if self._start_exchange is None:
+            raise RuntimeError("this build has no embedded exchange for Demo mode")
+        state = self.data_dir / "demo-exchange.sqlite3"
+        self._own_exchange = True
+        self._exchange_start = asyncio.ensure_future(asyncio.to_thread(self._start_exchange, state))
 
     async def _sign_in_saved_or_ask(self, env_name: str) -> None:
         saved = self.session.saved_credentials(env_name)
