@@ -254,7 +254,7 @@ class MarketDataHub(QObject):
         for owner in [o for o in (*self._owners, *self._views) if id(o) == owner_id]:
             self.unregister_view(owner)
             self.unsubscribe(owner)
-        for owners in self._candle_owners.values():
+        for owners in list(self._candle_owners.values()):
             for owner in [o for o in owners if id(o) == owner_id]:
                 self.unsubscribe(owner)
 

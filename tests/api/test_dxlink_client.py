@@ -397,3 +397,18 @@ async def test_no_token_reaches_a_log_even_at_debug(feed, exchange, caplog) -> N
     assert "AUTH_STATE" in text or "DXLink" in text  # the capture did see our logging
     for token in tokens:
         assert token[:12] not in text
+
+
+async def test_a_candle_series_released_and_reopened_in_one_tick_gets_its_history(feed) -> None:
+    """Two charts hand a symbol over (one releases it, another opens it before the batch goes
+    out): the new series must receive a fresh snapshot, not stay 'loading' forever."""
+    client, _rec = feed
+    now = int(time.time() * 1000)
+    first = client.subscribe_candles("MSFT{=1d}", now - 30 * DAY)
+    client.start()
+    await wait_for(lambda: first.loaded, timeout=20)
+    client.unsubscribe_candles("MSFT{=1d}")
+    second = client.subscribe_candles("MSFT{=1d}", now - 30 * DAY)
+    assert second is not first
+    await wait_for(lambda: second.loaded, timeout=20)
+    assert len(second) == len(first) > 10

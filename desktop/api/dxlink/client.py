@@ -173,6 +173,7 @@ class DXLinkClient:
         self._series[key] = series
         self._series_by_wire.clear()
         self.book.add("Candle", [key], from_ms)
+        self.book.resend("Candle", key)  # a series released and reopened in one tick needs a snapshot
         self._wake()
         return series
 

@@ -84,6 +84,13 @@ class SubscriptionBook:
         else:
             self._sent.pop(event_type, None)
 
+    def resend(self, event_type: str, symbol: str) -> None:
+        """Send ``symbol``'s add again even if this connection still carries it (a fresh
+        time-series subscription must get a fresh snapshot, not be netted out)."""
+        sent = self._sent.get(event_type)
+        if sent is not None:
+            sent.pop(symbol, None)
+
     def pending(self, event_type: str) -> PendingChanges:
         wanted = self._wanted.get(event_type, {})
         sent = self._sent.get(event_type, {})
