@@ -93,9 +93,9 @@ class LateAnswerProxy:
     """A loopback TCP relay in front of the exchange that can hold back the *answers*.
 
     Requests reach the exchange at once (so it processes them); with ``delay_s`` set, every
-    byte coming back waits that long first. This is the "the server did it but the answer came
-    too late" fault that the exchange's ``latency_ms`` knob (applied before it reads a request)
-    cannot produce. It also records what the client sent (``sent``: raw request chunks) and how
+    byte coming back waits that long first: the "the server did it but the answer came too
+    late" fault at the TCP level, independent of the exchange's own ``latency_ms`` knob (which
+    delays answers, not requests). It also records what the client sent (``sent``: raw request chunks) and how
     many TCP connections it opened (``connections``), so tests can check the wire itself.
     """
 
