@@ -294,12 +294,15 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setText(
             f"<b>{APP_NAME} {__version__}</b><br>A desktop trading terminal for Tastytrade accounts.<br>"
-            "Open source, MIT licence. Not affiliated with Tastytrade.",
+            "Open source, MIT licence. Not affiliated with Tastytrade."
         )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec()/about(): no nested event loop inside the asyncio loop
 
     def _theme_changed(self) -> None:
         theme = self.ctx.theme

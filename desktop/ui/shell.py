@@ -119,7 +119,9 @@ class TastyDesk(QObject):
         else:
             await self._sign_in_saved_or_ask(env)
         self.window.show()
-        self.splash.finish(self.window)
+        # not splash.finish(): it waits for the window with processEvents() (re-entering asyncio)
+        self.splash.close()
+        self.splash.deleteLater()
         self.splash = None
 
     def _build_services(self) -> None:

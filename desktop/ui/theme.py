@@ -24,6 +24,7 @@ from desktop.ui.table import set_tone_colors
 log = logging.getLogger(__name__)
 
 MODES = ("system", "light", "dark")
+_STYLE_SET = False
 _SETTING = "view/theme"
 _PLACEHOLDER = re.compile(r"@([a-z]+)\.([A-Za-z_-]+)@")
 
@@ -111,7 +112,9 @@ class ThemeManager(QObject):
         self._theme = self._load(name)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            if app.style().name().lower() != "fusion":
+            global _STYLE_SET
+            if not _STYLE_SET:  # once per process: re-styling re-polishes every live widget
+                _STYLE_SET = True
                 app.setStyle("Fusion")  # the same look everywhere, and palettes are honoured
             app.setPalette(self._palette())
             app.setStyleSheet(self._style_sheet())

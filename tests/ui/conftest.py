@@ -43,6 +43,19 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         del self.store[(service, username)]
 
 
+@pytest.fixture(autouse=True)
+def _delete_widgets_left_by_earlier_tests() -> None:
+    """Delete widgets earlier tests closed with deleteLater() before this test starts.
+
+    Outside a running event loop those stay alive (closed, half torn down); an app-wide
+    palette or style change then delivers events to them, which crashed the process.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture
 def memory_keyring() -> MemoryKeyring:
     return MemoryKeyring()
