@@ -171,9 +171,14 @@ class AccountPanel(QWidget):
 
     def set_day_pl(self, value: Decimal | None) -> None:
         label = self.values["day_pl"]
-        label.setText(fmt.signed_money(value))
-        label.setProperty("tone", fmt.tone(value) or "")
-        _repolish(label)
+        text = fmt.signed_money(value)
+        if text == label.text():
+            return
+        label.setText(text)
+        tone = fmt.tone(value) or ""
+        if label.property("tone") != tone:
+            label.setProperty("tone", tone)
+            _repolish(label)
 
     def value_text(self, key: str) -> str:
         return self.values[key].text()
