@@ -4,9 +4,9 @@ A panel declares its columns once (:class:`Column`) and hands rows to a
 :class:`SpecTableModel`. Rows are updated by key; the model keeps each cell's last value and
 emits ``dataChanged`` only for the cells whose value changed, so a streaming refresh repaints
 only what moved. Sorting happens when the user clicks a header, never on a data update. Rows
-that belong to groups (positions by underlying, with a subtotal row per group) use
-:class:`GroupedTableModel`, which sorts inside each group and keeps each group's header row on
-top. :class:`RefreshTimer` drains a dirty set (the market-data hub's) on a timer (~20 Hz).
+in groups (positions by underlying, a subtotal row per group) use ``GroupedTableModel`` from
+:mod:`desktop.ui.grouped_table`. :class:`RefreshTimer` drains a dirty set (the market-data
+hub's) on a timer (~20 Hz).
 """
 
 from __future__ import annotations
@@ -363,41 +363,6 @@ class SpecTableModel(QAbstractTableModel, Generic[R]):
         self.layoutChanged.emit()
 
 
-class GroupedTableModel(SpecTableModel[R]):
-    """Rows in groups: each group's header row first, members sorted within the group.
-
-    ``group_of(row)`` names the group; ``is_header(row)`` marks the group's header (subtotal)
-    row. Groups are ordered by their header rows under the active sort.
-    """
-
-    def __init__(
-        self,
-        columns: Sequence[Column[R]],
-        row_key: Callable[[R], Hashable],
-        group_of: Callable[[R], Hashable],
-        is_header: Callable[[R], bool],
-        *,
-        row_style: Callable[[R], str | None] | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(columns, row_key, row_style=row_style, parent=parent)
-        self._group_of = group_of
-        self._is_header = is_header
-
-    def _ordered(self, entries: list[_Entry]) -> list[_Entry]:
-        groups: dict[Hashable, list[_Entry]] = {}
-        for e in sorted(entries, key=lambda e: e.seq):
-            groups.setdefault(self._group_of(e.row), []).append(e)
-        headers = [next((e for e in g if self._is_header(e.row)), g[0]) for g in groups.values()]
-        ordered_headers = super()._ordered(headers)
-        out: list[_Entry] = []
-        for h in ordered_headers:
-            members = groups[self._group_of(h.row)]
-            out.append(h)
-            out.extend(super()._ordered([e for e in members if e is not h]))
-        return out
-
-
 def _blocks(indices: list[int]) -> list[tuple[int, int]]:
     """Sorted indices -> contiguous ``(start, stop)`` blocks."""
     out: list[tuple[int, int]] = []
@@ -414,7 +379,6 @@ __all__ = [
     "LEFT",
     "RIGHT",
     "Column",
-    "GroupedTableModel",
     "RefreshTimer",
     "SpecTableModel",
     "plain",

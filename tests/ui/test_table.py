@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.ui import format as fmt
-from desktop.ui.table import RIGHT, Column, GroupedTableModel, RefreshTimer, SpecTableModel
+from desktop.ui.grouped_table import GroupedTableModel
+from desktop.ui.table import RIGHT, Column, RefreshTimer, SpecTableModel
 from desktop.ui.table_view import SpecTableView
 
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
 
 from desktop.ui import format as fmt
 from desktop.ui.context import SymbolSelection, UiContext
-from desktop.ui.table import RIGHT, Column, GroupedTableModel
+from desktop.ui.grouped_table import GroupedTableModel
+from desktop.ui.table import RIGHT, Column
 from desktop.ui.table_view import SpecTableView
 
 ZERO = Decimal(0)
