@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 
-from desktop.core.symbols import to_streamer_symbol
+from desktop.services.portfolio_quotes import streamer_symbol_of
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +73,9 @@ class LiveQuotes(QObject):
         wanted: dict[str, str] = {}
         known = streamer or {}
         for rest, kind in symbols:
-            if rest in known:
-                wanted[rest] = known[rest]
-                continue
-            try:
-                wanted[rest] = to_streamer_symbol(rest, kind or None)
-            except ValueError as exc:
-                log.debug("No live quotes for %s: %s", rest, exc)
+            streamer_symbol = known.get(rest) or streamer_symbol_of(rest, kind or None)
+            if streamer_symbol:
+                wanted[rest] = streamer_symbol
         old = set(self._to_streamer.values())
         new = set(wanted.values())
         self._to_streamer = wanted
