@@ -175,6 +175,9 @@ class TastyDesk(QObject):
             self.window.reset_layout()  # --reset-layout: the default arrangement, saved one forgotten
         elif self._restore_layout:
             self.window.restore_layout()
+        positions, account = self.window.panels["positionsPanel"], self.window.panels["accountPanel"]
+        if hasattr(positions, "day_pl_changed") and hasattr(account, "set_day_pl"):
+            positions.day_pl_changed.connect(account.set_day_pl)
         self.status_binding = StatusBinding(
             self.window.status, self.session, self.hub, self.portfolio, self.window
         )

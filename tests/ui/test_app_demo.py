@@ -40,6 +40,8 @@ async def test_demo_start_signs_in_and_fills_every_panel(make_desk) -> None:
         assert groups and all(
             positions.model.rows()[positions.model.index_of(g.key) + 1].group == g.group for g in groups
         )
+        day_pl = account.value_text("day_pl")
+        assert day_pl and f"Day P/L {day_pl}" in positions.totals.text(), "one day P/L, one source"
         orders = panel(desk, "ordersPanel")
         assert orders.working.rowCount() > 0, "the demo account has working orders"
         assert all(not o.is_terminal for o in orders.working.rows())

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
-
 from desktop.ui.context import UiContext
 from desktop.ui.docks.account import AccountPanel
 
@@ -30,20 +28,11 @@ def bind_account_panel(panel: AccountPanel, ctx: UiContext) -> None:
         if number and (current is None or current.account_number != number):
             ctx.spawn(portfolio.select_account(number), f"Loading account {number}")
 
-    def day_pl(*_: object) -> None:
-        panel.set_day_pl(portfolio.totals().day_pl if portfolio.positions or portfolio.balance else None)
-
     portfolio.accounts_changed.connect(accounts_changed)
     portfolio.account_changed.connect(account_changed)
     portfolio.balances_changed.connect(panel.set_balance)
-    portfolio.positions_changed.connect(day_pl)
-    portfolio.balances_changed.connect(day_pl)
     panel.account_chosen.connect(chosen)
-    # day P/L moves with every quote: four times a second keeps it in step with the positions
-    timer = QTimer(panel)
-    timer.setInterval(250)
-    timer.timeout.connect(day_pl)
-    timer.start()
+    # Day P/L comes from the Positions panel's refresh (wired by the shell): one number, one source.
 
     def ready() -> str | None:
         if not portfolio.accounts:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
 
 from desktop.ui import format as fmt
@@ -174,7 +174,13 @@ POSITION_COLUMNS: list[Column[PositionLine]] = [
 
 
 class PositionsPanel(QWidget):
-    """The grouped positions table with a totals line for the whole account."""
+    """The grouped positions table with a totals line for the whole account.
+
+    ``day_pl_changed`` carries the account's day P/L (sum over the positions shown), so other
+    panels show the very number of the same refresh.
+    """
+
+    day_pl_changed = Signal(object)  # Decimal | None
 
     def __init__(
         self,
@@ -217,7 +223,7 @@ class PositionsPanel(QWidget):
         self.model.set_rows(group_lines(positions))
         self.loaded = True
         open_pl = _sum(p.open_pl for p in positions)
-        day_pl = _sum(p.day_pl for p in positions)
+        day_pl = _sum(p.day_pl for p in positions) if positions else ZERO
         delta = _sum(p.beta_delta for p in positions)
         theta = _sum(p.theta for p in positions)
         self.totals.setText(
@@ -225,6 +231,7 @@ class PositionsPanel(QWidget):
             f"Day P/L {fmt.signed_money(day_pl) or '-'} · β-delta {fmt.greek(delta) or '-'} · "
             f"Theta {fmt.greek(theta) or '-'}"
         )
+        self.day_pl_changed.emit(day_pl)
 
     def lines(self) -> list[PositionLine]:
         return [r for r in self.model.rows() if not r.is_group]
