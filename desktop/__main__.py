@@ -48,6 +48,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--run-exchange"]:  # the frozen app running its own Demo exchange (a child process)
+        from desktop.simulator.cli import main as exchange_main
+
+        return exchange_main(argv[1:])
     args = parse_args(argv)
     from desktop.app import AppOptions, run
 

@@ -53,11 +53,19 @@ class AppPaths:
 
 
 def start_demo_exchange(state_path: Path) -> Any:
-    """Start the embedded exchange in its own thread (blocking until it listens); Demo mode."""
-    from desktop.simulator.runner import ExchangeConfig, ExchangeThread
+    """Start the embedded exchange in its own process (blocking until it listens); Demo mode.
+
+    A child process, not a thread: the market model's CPU work and garbage collection then never
+    touch the UI's interpreter. It stops when the app closes its stdin, or dies with the app.
+    """
+    from desktop.simulator.config import ExchangeConfig
+    from desktop.simulator.process import ExchangeProcess
 
     state_path.parent.mkdir(parents=True, exist_ok=True)
-    exchange = ExchangeThread(ExchangeConfig(host="127.0.0.1", port=0, state_path=state_path))
+    exchange = ExchangeProcess(
+        ExchangeConfig(host="127.0.0.1", port=0, state_path=state_path),
+        log_path=state_path.parent / "logs" / "demo-exchange.log",
+    )
     exchange.start()
     log.info("Demo exchange listening on %s", exchange.base_url)
     return exchange

@@ -1,7 +1,9 @@
 """``tastydesk-sim``: run the embedded exchange on its own (tests, scripts, other clients).
 
 Prints exactly one line when ready, ``TastyDesk exchange listening on http://HOST:PORT``
-(flushed), then serves until SIGINT/SIGTERM, shutting down cleanly (state flushed).
+(flushed), then serves until SIGINT/SIGTERM (or, with ``--until-stdin-closes``, until its
+standard input closes: how the app's Demo mode runs it as a child process), shutting down
+cleanly (state flushed).
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ import asyncio
 import logging
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from desktop.simulator.config import SESSION_MODES, ExchangeConfig
 from desktop.simulator.runner import Exchange
 
 
-def parse_args(argv: list[str] | None = None) -> ExchangeConfig:
+def parse_args(argv: list[str] | None = None) -> tuple[ExchangeConfig, bool]:
+    """The exchange's configuration and whether to stop when standard input closes."""
     p = argparse.ArgumentParser(
         prog="tastydesk-sim", description="The TastyDesk paper exchange (Tastytrade-compatible)."
     )
@@ -36,13 +40,18 @@ def parse_args(argv: list[str] | None = None) -> ExchangeConfig:
         help="always-open (markets move every day) or real (US market calendar)",
     )
     p.add_argument("--log-level", default="WARNING", help="logging level on stderr (default WARNING)")
+    p.add_argument(
+        "--until-stdin-closes",
+        action="store_true",
+        help="stop (cleanly) when standard input reaches its end: for running as a child process",
+    )
     a = p.parse_args(argv)
     if (a.client_secret is None) != (a.refresh_token is None):
         p.error("--client-secret and --refresh-token go together")
     logging.basicConfig(
         level=a.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    return ExchangeConfig(
+    config = ExchangeConfig(
         host=a.host,
         port=a.port,
         seed=a.seed,
@@ -51,9 +60,22 @@ def parse_args(argv: list[str] | None = None) -> ExchangeConfig:
         refresh_token=a.refresh_token,
         sessions=a.sessions,
     )
+    return config, a.until_stdin_closes
 
 
-async def serve(config: ExchangeConfig) -> None:
+def _stop_when_stdin_closes(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    def watch() -> None:
+        try:
+            while sys.stdin.read(4096):
+                pass
+        except (OSError, ValueError):
+            pass
+        loop.call_soon_threadsafe(stop.set)
+
+    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
+
+
+async def serve(config: ExchangeConfig, until_stdin_closes: bool = False) -> None:
     exchange = Exchange(config)
     await exchange.start()
     print(f"TastyDesk exchange listening on {exchange.base_url}", flush=True)
@@ -64,6 +86,8 @@ async def serve(config: ExchangeConfig) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises KeyboardInterrupt instead
             pass
+    if until_stdin_closes:
+        _stop_when_stdin_closes(loop, stop)
     try:
         await stop.wait()
     finally:
@@ -71,9 +95,9 @@ async def serve(config: ExchangeConfig) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    config = parse_args(argv)
+    config, until_stdin_closes = parse_args(argv)
     try:
-        asyncio.run(serve(config))
+        asyncio.run(serve(config, until_stdin_closes))
     except KeyboardInterrupt:
         pass
     except OSError as exc:
