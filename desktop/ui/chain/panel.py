@@ -166,8 +166,7 @@ class ChainPanel(ChainTrading, QWidget):
             raise
         if generation != self._generation:
             return
-        self.loaded, self.metrics = loaded, None
-        self.market.show((), ())
+        self.loaded, self.metrics = loaded, None  # subscriptions follow the new rows (diffed)
         default = loaded.chain.expiration_by_dte(DEFAULT_DTE)
         self.expanded = {("exp", *chain_key(default))}
         self._scroll_to = ("exp", *chain_key(default))

@@ -98,21 +98,20 @@ def _to_ticket(loaded: LoadedChain, leg: StrategyLeg, position_of: PositionOf) -
 async def live_values(
     hub: Any, owner: object, event_type: str, symbols: list[str], timeout_s: float = 6.0, share: float = 0.95
 ) -> dict[str, Any]:
-    """Subscribe ``symbols`` for a moment and return their latest ``event_type`` events
-    once ``share`` of them arrived (or ``timeout_s`` passed)."""
+    """Subscribe ``symbols`` under ``owner`` and return their latest ``event_type`` events once
+    ``share`` of them arrived (or ``timeout_s`` passed). The caller releases ``owner`` when the
+    legs are on the ticket: releasing first and re-subscribing a moment later would be netted
+    out on the wire, and the hub would have dropped the values meanwhile."""
     wanted = [s for s in symbols if s]
     if hub is None or not wanted:
         return {}
     hub.subscribe(owner, event_type, wanted)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            found = {s: e for s in wanted if (e := hub.latest(event_type, s)) is not None}
-            if len(found) >= share * len(wanted) or time.monotonic() >= deadline:
-                return found
-            await asyncio.sleep(0.05)
-    finally:
-        hub.unsubscribe(owner, event_type, wanted)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = {s: e for s in wanted if (e := hub.latest(event_type, s)) is not None}
+        if len(found) >= share * len(wanted) or time.monotonic() >= deadline:
+            return found
+        await asyncio.sleep(0.05)
 
 
 def _snap(exp: ChainExpiration, strike: Decimal | None) -> Decimal | None:
@@ -120,14 +119,19 @@ def _snap(exp: ChainExpiration, strike: Decimal | None) -> Decimal | None:
 
 
 async def strategy_legs(
-    spec: StrategySpec, loaded: LoadedChain, hub: Any, spot: float | None, position_of: PositionOf
+    spec: StrategySpec,
+    loaded: LoadedChain,
+    hub: Any,
+    spot: float | None,
+    position_of: PositionOf,
+    owner: object,
 ) -> list[TicketLeg]:
-    """Build ``spec`` from the live chain (raises :class:`StrategyError` in plain words)."""
+    """Build ``spec`` from the live chain (raises :class:`StrategyError` in plain words).
+    Live values it needed stay subscribed under ``owner`` until the caller releases it."""
     chain = loaded.chain
     if not chain.expirations:
         raise StrategyError(f"The {loaded.symbol} chain has no expirations.")
     near = chain.expiration_by_dte(spec.dte)
-    owner = object()
     if spot is None:
         info = loaded.info(near)
         quotes = await live_values(hub, owner, "Quote", [info.underlying_streamer], 4.0, 1.0)

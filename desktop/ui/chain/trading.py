@@ -7,7 +7,7 @@ shared :class:`~desktop.ui.ticket.draft.TicketDraft` and brings the order ticket
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDockWidget
 
@@ -80,12 +80,18 @@ class ChainTrading:
 
     async def _build(self, spec: StrategySpec, loaded: LoadedChain) -> None:
         near = loaded.chain.expiration_by_dte(spec.dte)
+        hub, owner = self.ctx.hub, object()
         try:
-            legs = await strategy_legs(spec, loaded, self.ctx.hub, self._spot(near), self._position)
+            legs = await strategy_legs(spec, loaded, hub, self._spot(near), self._position, owner)
+            self._add_strategy(spec, near, legs)
         except StrategyError as exc:
             self.strategy.say(str(exc))
             self.ctx.messages.warning("%s: %s", spec.label, exc)
-            return
+        finally:
+            if hub is not None:  # the ticket holds its legs' data by now
+                hub.unsubscribe(owner)
+
+    def _add_strategy(self, spec: StrategySpec, near: Any, legs: list[Any]) -> None:
         side = f"{spec.side} " if spec.side else ""
         delta = f" {round(spec.target_delta * 100)}Δ" if spec.target_delta else ""
         reason = (
