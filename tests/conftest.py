@@ -113,11 +113,11 @@ def _collect_after_each_test() -> Iterator[None]:
     gc.collect()
 
 
-async def wait_for(cond: Callable[[], object], timeout: float = 10.0, interval: float = 0.02) -> None:
+async def wait_for(cond: Callable[[], object], timeout: float = 10.0, interval: float = 0.02) -> None:  # noqa: ASYNC109
     """Await until ``cond()`` is truthy; fail with a clear message after ``timeout`` seconds."""
     try:
         async with asyncio.timeout(timeout):
-            while not cond():
+            while not cond():  # noqa: ASYNC110 (polling a plain condition is the point)
                 await asyncio.sleep(interval)
     except TimeoutError:
         raise AssertionError(f"condition not met within {timeout} s: {cond}") from None
