@@ -115,6 +115,12 @@ async def test_chain_loads_centred_on_the_money_with_live_columns_and_itm_shadin
         bid = float(chain.model.text(r, chain.model.column_index("c_bid")).replace(",", ""))
         ask = float(chain.model.text(r, chain.model.column_index("c_ask")).replace(",", ""))
         assert 0 < bid <= ask
+        bar = chain.view.horizontalScrollBar()
+        if bar.maximum() > 0:  # narrower than the chain: the strike column is in the middle
+            x = chain.view.columnViewportPosition(chain.model.strike_column)
+            middle = x + chain.view.columnWidth(chain.model.strike_column) // 2
+            assert abs(middle - chain.view.viewport().width() // 2) <= 30
+        rows = strike_rows(chain)  # fresh: the window may have re-centred meanwhile
         low, high = rows[0], rows[-1]
         bg = Qt.ItemDataRole.BackgroundRole
         c_col, p_col = chain.model.column_index("c_last"), chain.model.column_index("p_last")

@@ -66,7 +66,10 @@ class ChainPanel(ChainTrading, QWidget):
         self._scroll_to: tuple[str, ...] | None = None
         self._defaults_set = False
         self._centred_for = ""
+        self._auto_centre = True  # until the user scrolls sideways
         self._build_widgets()
+        self.view.resized.connect(self.centre_strike_column)
+        self.view.horizontalScrollBar().actionTriggered.connect(self._scrolled_sideways)
         self._sub_timer = QTimer(self)
         self._sub_timer.setSingleShot(True)
         self._sub_timer.setInterval(80)
@@ -258,18 +261,21 @@ class ChainPanel(ChainTrading, QWidget):
                 if self._scroll_to is None
                 else self.view.ScrollHint.PositionAtTop
             )
-            self.view.scrollTo(self.model.index(target, 0), hint)
+            self.view.scrollTo(self.model.index(target, self.model.strike_column), hint)
 
     def centre_strike_column(self) -> None:
         """Scroll sideways so the strike column is in the middle: bids and asks of both sides
         show first when the dock is narrower than the whole chain."""
-        if not self.view.isVisible() or self.loaded is None:
-            return  # done when it is first shown
+        if not self.view.isVisible() or self.loaded is None or not self._auto_centre:
+            return  # done when it is first shown; never against the user's own scrolling
         self._centred_for = self.loaded.symbol
         header = self.view.horizontalHeader()
         column = self.model.strike_column
         middle = header.sectionPosition(column) + header.sectionSize(column) // 2
         self.view.horizontalScrollBar().setValue(max(middle - self.view.viewport().width() // 2, 0))
+
+    def _scrolled_sideways(self, *_: object) -> None:
+        self._auto_centre = False
 
     def toggle_expiration(self, key: tuple[str, ...]) -> None:
         if key in self.expanded:

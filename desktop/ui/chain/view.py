@@ -31,6 +31,7 @@ class ChainTableView(SpecTableView):
     opposite_requested = Signal(object, str, bool)
     expiration_toggled = Signal(object)
     visible_changed = Signal()
+    resized = Signal()
 
     def __init__(self, model: ChainModel, parent: QWidget | None = None) -> None:
         super().__init__(model, "chainTable", parent)
@@ -76,6 +77,7 @@ class ChainTableView(SpecTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.visible_changed.emit()
+        self.resized.emit()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
