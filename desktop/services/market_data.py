@@ -74,6 +74,9 @@ class MarketDataHub(QObject):
         self._events_per_s = 0.0
         self._last_quote_at: float | None = None
         self._released_at = -_LATE_EVENTS_S
+        # Values of just-released keys: a symbol released and taken again before the batch
+        # goes out never leaves the wire, so the server sends nothing new; keep what we had.
+        self._recent: dict[Key, tuple[Any, float]] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(stats_interval_ms)
         self._timer.timeout.connect(self._on_tick)
@@ -109,6 +112,11 @@ class MarketDataHub(QObject):
                 new_on_wire.append(symbol)
         if new_on_wire:
             self.client.subscribe(event_type, new_on_wire)
+            now = time.monotonic()
+            for symbol in new_on_wire:
+                kept = self._recent.pop((event_type, symbol), None)
+                if kept is not None and now - kept[1] < _LATE_EVENTS_S:
+                    self._latest.setdefault((event_type, symbol), kept[0])
         known = [key for key in added if key in self._latest]
         if known:  # values already here: let the newcomer's view paint them at once
             for view_key, dirty in self._views.items():
@@ -135,9 +143,11 @@ class MarketDataHub(QObject):
                     self._refs[key] = count
                 else:
                     self._refs.pop(key, None)
-                    self._latest.pop(key, None)
-                    gone.setdefault(key[0], []).append(key[1])
                     self._released_at = time.monotonic()
+                    value = self._latest.pop(key, None)
+                    if value is not None:
+                        self._recent[key] = (value, self._released_at)
+                    gone.setdefault(key[0], []).append(key[1])
             for kind, syms in gone.items():
                 self.client.unsubscribe(kind, syms)
         if event_type is None:
@@ -233,6 +243,8 @@ class MarketDataHub(QObject):
         if now - self._released_at < _LATE_EVENTS_S:  # forget late events of released symbols
             for key in [k for k in self._latest if k not in self._refs]:
                 del self._latest[key]
+        for key in [k for k, (_, at) in self._recent.items() if now - at >= _LATE_EVENTS_S]:
+            del self._recent[key]
         self.stats_changed.emit()
 
     def _watch(self, owner: Hashable) -> None:

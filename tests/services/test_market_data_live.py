@@ -76,3 +76,21 @@ async def test_candles_through_the_hub(hub) -> None:
     assert hub.client.candle_series("AAPL{=d}") is series
     hub.close_candles("chart-2", "AAPL{=1d}")
     assert hub.client.candle_series("AAPL{=1d}") is None
+
+
+async def test_a_symbol_handed_over_within_one_batch_keeps_its_value(hub, exchange) -> None:
+    """The chain releases a strike and the ticket takes it before the batch goes out: the wire
+    never changes, so nothing new arrives (here: a frozen market); the value must stay."""
+    hub.subscribe("chain", "Quote", ["MSFT"])
+    hub.start()
+    await wait_for(lambda: hub.latest("Quote", "MSFT") is not None, timeout=15)
+    await admin(exchange, "market/freeze", {"frozen": True})
+    await asyncio.sleep(0.5)
+    before = hub.latest("Quote", "MSFT")
+    ticket_dirty = hub.register_view("ticket")
+    hub.unsubscribe("chain")
+    hub.subscribe("ticket", "Quote", ["MSFT"])
+    assert hub.latest("Quote", "MSFT") == before
+    assert ticket_dirty == {("Quote", "MSFT")}, "the newcomer paints the value at once"
+    await asyncio.sleep(1.0)
+    assert hub.latest("Quote", "MSFT") is not None and hub.subscribers("Quote", "MSFT") == 1
