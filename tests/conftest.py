@@ -135,3 +135,11 @@ def exchange(tmp_path: Path) -> Iterator[object]:
         yield ex
     finally:
         ex.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test`` runs two workers), keep every installer test on one
+    worker: they share one frozen build and install one system package."""
+    for item in items:
+        if item.get_closest_marker("installer") is not None:
+            item.add_marker(pytest.mark.xdist_group("installer"))
