@@ -62,7 +62,7 @@ def watchlist_columns(
             lambda r: r.symbol,
             width=68,
         ),
-        Column("last", "Last", "Last trade price", q("last"), fmt.price, RIGHT, width=66),
+        Column("last", "Last", "Last trade price", q("last"), fmt.price, RIGHT, width=84),
         Column(
             "change",
             "Change",
@@ -83,8 +83,8 @@ def watchlist_columns(
             tone,
             58,
         ),
-        Column("bid", "Bid", "Best bid", q("bid"), fmt.price, RIGHT, width=62),
-        Column("ask", "Ask", "Best ask", q("ask"), fmt.price, RIGHT, width=62),
+        Column("bid", "Bid", "Best bid", q("bid"), fmt.price, RIGHT, width=80),
+        Column("ask", "Ask", "Best ask", q("ask"), fmt.price, RIGHT, width=80),
         Column(
             "iv_rank",
             "IV rank",
