@@ -24,12 +24,12 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from desktop.simulator.bus import AccountEvent
+from desktop.simulator.ws_endpoint import WebSocketEndpoint
 
 log = logging.getLogger(__name__)
 
 CONNECT_ACTIONS = ("connect", "account-subscribe")
 SUBSCRIBE_ACTIONS = ("public-watchlists-subscribe", "quote-alerts-subscribe", "user-message-subscribe")
-MAX_CLIENT_FRAME_BYTES = 64 * 1024
 OUTBOX_SIZE = 10_000
 
 
@@ -208,12 +208,10 @@ class StreamerConnection:
             self.closing = True
 
 
-class AccountStreamerServer:
+class AccountStreamerServer(WebSocketEndpoint):
     """The account-streamer endpoint of one exchange and its fault actions."""
 
-    def __init__(self, ctx: Any) -> None:
-        self.ctx = ctx
-        self.connections: set[StreamerConnection] = set()
+    autoping = False  # pings are seen by the connection: they count as heartbeats here
 
     def heartbeat_timeout_s(self) -> float:
         return float(self.ctx.config.streamer_heartbeat_timeout_s)
@@ -223,35 +221,11 @@ class AccountStreamerServer:
         mine = self.ctx.account_numbers(customer_id)
         return all(a in mine for a in accounts)
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        refuse = self.ctx.faults.streamer_upgrade_status
-        if refuse:
-            return web.Response(status=int(refuse), text=f"{int(refuse)} upgrade refused by fault knob\n")
-        ws = web.WebSocketResponse(
-            max_msg_size=MAX_CLIENT_FRAME_BYTES, autoping=False, heartbeat=None, compress=False
-        )
-        await ws.prepare(request)
-        conn = StreamerConnection(self, ws, request)
-        self.connections.add(conn)
-        try:
-            await conn.run()
-        finally:
-            self.connections.discard(conn)
-        return ws
+    def refused_upgrade_status(self) -> int | None:
+        return self.ctx.faults.streamer_upgrade_status
 
-    async def drop(self, body: dict[str, Any]) -> dict[str, Any]:
-        conns = list(self.connections)
-        for conn in conns:
-            conn.abort()
-        return {"dropped": len(conns)}
-
-    async def stall(self, body: dict[str, Any]) -> dict[str, Any]:
-        seconds = body.get("seconds", 5)
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 3600:
-            raise ValueError("seconds must be a number from 0 to 3600")
-        for conn in self.connections:
-            conn.stall(float(seconds))
-        return {"stalled": len(self.connections), "seconds": seconds}
+    def connection(self, ws: web.WebSocketResponse, request: web.Request) -> StreamerConnection:
+        return StreamerConnection(self, ws, request)
 
 
 def _token(value: object) -> str | None:

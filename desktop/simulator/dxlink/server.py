@@ -20,10 +20,10 @@ from aiohttp import WSMsgType, web
 
 from desktop.simulator.dxlink.encoding import dumps
 from desktop.simulator.dxlink.session import DXLinkSession, SessionEnv, SubscriptionRateLimiter
+from desktop.simulator.ws_endpoint import WebSocketEndpoint
 
 log = logging.getLogger(__name__)
 
-MAX_CLIENT_FRAME_BYTES = 64 * 1024
 DEFAULT_SUBSCRIPTIONS_PER_S = 20_000.0
 DEFAULT_SUBSCRIPTION_BURST = 100_000.0
 _MIN_KEEPALIVE_INTERVAL_S = 0.5
@@ -203,13 +203,14 @@ class DXLinkConnection:
             await asyncio.wait_for(self.wake.wait(), max(0.0, wake_at - now) + 0.001)
 
 
-class DXLinkServer:
+class DXLinkServer(WebSocketEndpoint):
     """The DXLink endpoint of one exchange: live connections and the admin fault actions."""
 
+    autoping = True  # websocket pings are answered but never count as DXLink activity
+
     def __init__(self, ctx: Any) -> None:
-        self.ctx = ctx
+        super().__init__(ctx)
         self.market = ctx.market
-        self.connections: set[DXLinkConnection] = set()
         self.subscriptions_per_s = DEFAULT_SUBSCRIPTIONS_PER_S
         self.subscription_burst = DEFAULT_SUBSCRIPTION_BURST
 
@@ -244,35 +245,13 @@ class DXLinkServer:
             ),
         )
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        refuse = self.ctx.faults.dxlink_upgrade_status
-        if refuse:
-            return web.Response(status=int(refuse), text=f"{int(refuse)} upgrade refused by fault knob\n")
-        ws = web.WebSocketResponse(
-            max_msg_size=MAX_CLIENT_FRAME_BYTES, autoping=True, heartbeat=None, compress=False
-        )
-        await ws.prepare(request)
-        conn = DXLinkConnection(self, ws, request)
-        self.connections.add(conn)
-        try:
-            await conn.run()
-        finally:
-            self.connections.discard(conn)
-        return ws
+    def refused_upgrade_status(self) -> int | None:
+        return self.ctx.faults.dxlink_upgrade_status
+
+    def connection(self, ws: web.WebSocketResponse, request: web.Request) -> DXLinkConnection:
+        return DXLinkConnection(self, ws, request)
 
     # ----------------------------------------------------------------- admin actions
-    async def drop(self, body: dict[str, Any]) -> dict[str, Any]:
-        conns = list(self.connections)
-        for conn in conns:
-            conn.abort()
-        return {"dropped": len(conns)}
-
-    async def stall(self, body: dict[str, Any]) -> dict[str, Any]:
-        seconds = _seconds(body)
-        for conn in self.connections:
-            conn.stall(seconds)
-        return {"stalled": len(self.connections), "seconds": seconds}
-
     async def expire_quote_token(self, body: dict[str, Any]) -> dict[str, Any]:
         refused = self.ctx.tokens.refuse_quote_tokens()
         for conn in self.connections:
@@ -296,13 +275,6 @@ class DXLinkServer:
         for conn in self.connections:
             conn.session.set_rate_limiter(SubscriptionRateLimiter(float(per_s), float(burst)))
         return {"per_second": per_s, "burst": burst}
-
-
-def _seconds(body: dict[str, Any]) -> float:
-    seconds = body.get("seconds", 5)
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 3600:
-        raise ValueError("seconds must be a number from 0 to 3600")
-    return float(seconds)
 
 
 def register(app: web.Application, ctx: Any) -> DXLinkServer:
