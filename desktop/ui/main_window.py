@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         d["positionsPanel"].raise_()
         d["ordersPanel"].raise_()
         self.resizeDocks([d["accountPanel"], d["chartPanel"]], [400, 1200], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["chartPanel"], d["orderTicket"]], [800, 400], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["chartPanel"], d["orderTicket"]], [740, 470], Qt.Orientation.Horizontal)
         self.resizeDocks([d["accountPanel"], d["watchlistPanel"]], [330, 400], Qt.Orientation.Vertical)
         self.resizeDocks([d["chartPanel"], d["positionsPanel"]], [330, 330], Qt.Orientation.Vertical)
         self.resizeDocks([d["ordersPanel"], d["messagesPanel"]], [1000, 600], Qt.Orientation.Horizontal)
