@@ -285,8 +285,9 @@ class SpecTableModel(QAbstractTableModel, Generic[R]):
     def set_rows(self, rows: Iterable[R]) -> None:
         """Make the table show exactly ``rows``: removes, updates and inserts by key.
 
-        Existing rows keep their selection; only changed cells repaint. The current sort order
-        (if any) is applied to the result.
+        Existing rows keep their selection; only changed cells repaint. The user's sort order
+        (if any) is re-applied only when rows arrive or leave: a refresh that just moves values
+        never moves rows (the positions table calls this on every tick).
         """
         incoming: dict[Hashable, R] = {}
         for row in rows:
@@ -316,7 +317,8 @@ class SpecTableModel(QAbstractTableModel, Generic[R]):
         rank = {k: n for n, k in enumerate(order)}
         for e in self._entries:
             e.seq = rank[e.key]
-        self._apply_order()
+        if gone or new or self._sort_column < 0:
+            self._apply_order()
 
     def _reindex(self) -> None:
         self._pos = {e.key: i for i, e in enumerate(self._entries)}

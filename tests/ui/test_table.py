@@ -93,6 +93,10 @@ def test_updates_do_not_resort_but_new_rows_land_in_sort_position(qapp) -> None:
     assert m.keys() == ["A", "B"], "a tick must not move rows under the user's mouse"
     m.upsert(Quote("C", 1.5))
     assert m.keys() == ["C", "B", "A"], "a membership change re-applies the user's sort"
+    m.set_rows([Quote("A", 0.5), Quote("B", 2.0), Quote("C", 1.5)])  # a refresh through set_rows
+    assert m.keys() == ["C", "B", "A"], "new values alone never move rows"
+    m.set_rows([Quote("A", 0.5), Quote("B", 2.0)])
+    assert m.keys() == ["A", "B"], "a row leaving re-applies the sort"
 
 
 def test_tone_and_header_tooltip_roles(qapp) -> None:
