@@ -28,7 +28,7 @@ def test_each_platform_builds_on_its_own_runner_with_build_py() -> None:
     assert jobs["linux"]["runs-on"] == "ubuntu-22.04"
     assert jobs["windows"]["runs-on"] == "windows-latest"
     runners = {(m["runner"], m["arch"]) for m in jobs["macos"]["strategy"]["matrix"]["include"]}
-    assert runners == {("macos-14", "arm64"), ("macos-13", "x86_64")}
+    assert runners == {("macos-15", "arm64"), ("macos-15-intel", "x86_64")}
     for name in ("linux", "windows", "macos"):
         assert "python installer/build.py --smoke" in _runs(jobs[name]), name
         uploads = [s for s in jobs[name]["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
