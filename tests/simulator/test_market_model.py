@@ -3,6 +3,7 @@ with the live path, sessions, realistic chains and greeks, event fields, jumps a
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import UTC, datetime
 
@@ -177,3 +178,28 @@ def test_real_sessions_freeze_closed_markets() -> None:
     assert after["SPY"] == before["SPY"] and after["/ESM26:XCME"] == before["/ESM26:XCME"]
     assert after["BTC/USD:CXTALP"] != before["BTC/USD:CXTALP"], "crypto trades on weekends"
     assert real.candles("SPY", "1m", False, saturday_noon - 3_600_000, clock[0]) == []
+
+
+def test_option_candles_follow_their_underlying(m: MarketModel) -> None:
+    chain = m.chain("SPY")
+    assert chain is not None
+    spot = m.price_of("SPY")
+    exp = next(e for e in chain.expirations if e.spec.expiration_type == "Regular")
+    listed = [i for i in chain.instruments if i.expiration == exp.spec.day]
+    strike = min((i.strike for i in listed), key=lambda k: abs(k - spot))
+    call, put = (next(i for i in listed if i.strike == strike and i.option_type == t) for t in "CP")
+    start = WEDNESDAY_11_ET - 3 * DAY
+    under = m.candles("SPY", "5m", False, start, WEDNESDAY_11_ET)
+    for inst, sign in ((call, 1), (put, -1)):
+        bars = m.candles(inst.streamer_symbol, "5m", False, start, WEDNESDAY_11_ET)
+        assert [b.time for b in bars] == [u.time for u in under]
+        assert all(0 < b.low <= min(b.open, b.close) and b.high >= max(b.open, b.close) for b in bars)
+        pairs = list(zip(under, bars, strict=True))
+        moves = [
+            (u1.close - u0.close, b1.close - b0.close) for (u0, b0), (u1, b1) in itertools.pairwise(pairs)
+        ]
+        agree = sum(1 for du, db in moves if du * db * sign > 0)
+        assert agree > 0.9 * sum(1 for du, _ in moves if du), f"{inst.option_type} moves with the underlying"
+        # the option's extreme comes from the underlying's: a call's high at its high, a put's at its low
+        wick = [b for u, b in pairs if (u.high if sign > 0 else -u.low) > max(sign * u.open, sign * u.close)]
+        assert wick and sum(b.high > max(b.open, b.close) for b in wick) > 0.9 * len(wick)

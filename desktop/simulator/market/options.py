@@ -106,27 +106,6 @@ class ChainPricer:
         smile = 1.0 + 0.5 * p.skew * m + 0.035 * m * m
         return atm * np.clip(smile, 0.45, 3.5)
 
-    def prices(
-        self, spots: np.ndarray, now_ms: int, iv_scale: float, idx: np.ndarray | None = None
-    ) -> np.ndarray:
-        """Theoretical prices for arbitrary underlying prices (candles, previous closes)."""
-        years = self.years(now_ms)
-        iv = self.surface(spots, years, iv_scale)
-        p = self.params
-        if idx is None:
-            return bs_price_arr(
-                spots, self.chain.strike, years, p.rate, iv, self.chain.is_call, p.dividend_yield
-            )
-        return bs_price_arr(
-            spots,
-            self.chain.strike[idx],
-            years[idx],
-            p.rate,
-            iv[idx],
-            self.chain.is_call[idx],
-            p.dividend_yield,
-        )
-
     def reprice(
         self, under_prices: list[float], prev_closes: list[float], now_ms: int, iv_scale: float, tick: int
     ) -> None:
@@ -196,25 +175,23 @@ class ChainPricer:
         return float(bid[0]), float(ask[0])
 
     def candles(self, pos: int, base: list[Candle], iv_scale: float, now_ms: int) -> list[Candle]:
-        """An option's candles from its underlying's: each price through the surface and BS."""
+        """An option's candles from its underlying's: each price through the surface and BS
+        (all candles in one vectorised pass)."""
         if not base:
             return []
-        idx = np.full(1, pos)
-        call = self.chain.is_call[pos]
-        out = []
-        for c in base:
-            when = min(c.time, now_ms)
-            o, h, lo, cl = (
-                float(self.prices(np.asarray([x]), when, iv_scale, idx)[0])
-                for x in (c.open, c.high, c.low, c.close)
-            )
-            hi, low = (h, lo) if call else (lo, h)
-            out.append(
-                Candle(
-                    c.time, o, max(o, cl, hi), min(o, cl, low), cl, round(c.count * 0.4), math.nan, c.count
-                )
-            )
-        return out
+        c, p = self.chain, self.params
+        when = np.minimum(np.fromiter((b.time for b in base), np.int64, len(base)), now_ms)
+        years = np.maximum((c.expires_ms[pos] - when) / YEAR_MS, _MIN_YEARS)[:, None]
+        spots = np.array([(b.open, b.high, b.low, b.close) for b in base], dtype=float)
+        strike = np.full(spots.shape, c.strike[pos])
+        iv = self.surface(spots, years, iv_scale, strike)
+        ohlc = bs_price_arr(spots, strike, years, p.rate, iv, bool(c.is_call[pos]), p.dividend_yield)
+        if not c.is_call[pos]:  # a put's price falls as the underlying rises: its high is the low's
+            ohlc = ohlc[:, [0, 2, 1, 3]]
+        return [
+            Candle(b.time, o, max(o, cl, hi), min(o, cl, lo), cl, round(b.count * 0.4), math.nan, b.count)
+            for b, (o, hi, lo, cl) in zip(base, ohlc.tolist(), strict=True)
+        ]
 
     def _start_day(
         self, spots: np.ndarray, prev_closes: list[float], years: np.ndarray, iv_scale: float, now_ms: int
