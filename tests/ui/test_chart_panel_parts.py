@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolButton
+
 from desktop.api.models.orders import Order
 from desktop.ui.charts.indicator_dialog import IndicatorDialog, specs_from_text, specs_to_text
 from desktop.ui.charts.indicators import IndicatorSpec
+from desktop.ui.charts.panel import ChartPanel
 from desktop.ui.charts.trading_marks import fill_markers, order_lines
+from desktop.ui.context import UiContext
 
 FIXTURES = Path(__file__).resolve().parents[1] / "api" / "fixtures" / "reference"
 
@@ -75,3 +81,46 @@ def test_the_indicator_dialog_adds_edits_and_removes(qtbot) -> None:
     width.setValue(3.0)
     dialog._remove(dialog._rows[0])
     assert dialog.specs() == [IndicatorSpec("vwap"), IndicatorSpec("bollinger", 34, 3.0)]
+
+
+class SignedOut(QObject):
+    """A session nobody signed in to: the chart panel builds but loads nothing."""
+
+    signed_in = Signal(object)
+    environment = None
+
+
+class NoOrders(QObject):
+    orders_changed = Signal()
+    order_updated = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.todays_orders: list[Order] = []
+        self.positions: list[object] = []
+
+
+def test_the_indicators_button_opens_a_window_modal_dialog_and_applies_it(qtbot, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    ctx = UiContext(session=SignedOut(), hub=None, portfolio=NoOrders(), orders=None, settings=settings)
+    panel = ChartPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    nested: list[bool] = []
+
+    def close_a_blocking_dialog() -> None:  # runs inside exec()'s nested loop, if there is one
+        for dialog in panel.findChildren(IndicatorDialog):
+            if dialog.isVisible():
+                nested.append(True)
+                dialog.reject()
+
+    QTimer.singleShot(0, panel, close_a_blocking_dialog)
+    QTest.mouseClick(panel.findChild(QToolButton, "chartIndicators"), Qt.MouseButton.LeftButton)
+    assert not nested, "the dialog ran a nested event loop (exec()) inside the app's asyncio loop"
+    (dialog,) = [d for d in panel.findChildren(IndicatorDialog) if d.isVisible()]
+    assert dialog.isModal()
+    dialog.add_row(IndicatorSpec("ema", 9))
+    dialog.accept()
+    chosen = [IndicatorSpec("sma", 20), IndicatorSpec("ema", 9)]
+    assert [ind.spec for ind in panel.chart.data.indicators] == chosen
+    assert specs_from_text(settings.value("chartPanel/indicators")) == chosen

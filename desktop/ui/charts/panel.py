@@ -31,6 +31,7 @@ from desktop.core.symbols import InstrumentType, instrument_type_of, to_streamer
 from .axes import price_text
 from .chart_view import CandleChart
 from .indicator_dialog import IndicatorDialog, specs_from_text, specs_to_text
+from .indicators import IndicatorSpec
 from .local_time import system_zone, zone_by_name
 from .series_feed import SeriesFeed
 from .timeframes import DEFAULT, TIMEFRAMES, timeframe
@@ -248,11 +249,17 @@ class ChartPanel(QWidget):
         )
 
     # ------------------------------------------------------------------ extras
-    def edit_indicators(self) -> None:
+    def edit_indicators(self) -> IndicatorDialog:
+        """Open the indicator settings (window-modal, never ``exec()``: no nested event loop)."""
         dialog = IndicatorDialog([ind.spec for ind in self.chart.data.indicators], self)
-        if dialog.exec():
-            self.chart.set_indicators(dialog.specs())
-            self._remember()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._indicators_chosen(dialog.specs()))
+        dialog.open()
+        return dialog
+
+    def _indicators_chosen(self, specs: list[IndicatorSpec]) -> None:
+        self.chart.set_indicators(specs)
+        self._remember()
 
     def open_window(self) -> ChartPanel:
         """Another chart (same symbol to start with) in its own top-level window."""
