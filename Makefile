@@ -9,9 +9,11 @@ TEST_WORKERS ?= 2
 
 .PHONY: run test bench lint installer clean sim
 
+# a failed venv (Debian/Ubuntu without python3-venv) leaves bin/python behind: remove it, or the
+# next run would take the venv as made and fail on a missing pip
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "TastyDesk needs Python 3.11 or newer, found " + sys.version.split()[0]'
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.stamp-app: pyproject.toml | $(PY)
