@@ -25,7 +25,6 @@ from desktop.core.strike_selection import (
     StrategyRequest,
     anchor,
     by_delta,
-    center,
     choose_expiration,
     exact,
     exact_or_nearest,
@@ -116,7 +115,7 @@ def _strangle(req: StrategyRequest) -> list[StrategyLeg]:
 
 def _straddle(req: StrategyRequest) -> list[StrategyLeg]:
     exp = req.near
-    row = center(req, exp, "C")
+    row = anchor(req, exp, "C")
     action = SELL if req.side == "short" else BUY
     return [_leg(exp, row, "P", action), _leg(exp, row, "C", action)]
 
@@ -157,7 +156,7 @@ def _iron_butterfly(req: StrategyRequest) -> list[StrategyLeg]:
     if given:
         low, mid, high = (exact(exp, k) for k in given)
     else:
-        mid = center(req, exp, "C")
+        mid = anchor(req, exp, "C")
         width = need_width(req, "wing")
         low, high = offset(exp, mid, -width), offset(exp, mid, width)
     flip = req.side == "long"
@@ -175,7 +174,7 @@ def _butterfly(req: StrategyRequest) -> list[StrategyLeg]:
     if given:
         low, mid, high = (exact(exp, k) for k in given)
     else:
-        mid = center(req, exp, kind)
+        mid = anchor(req, exp, kind)
         width = need_width(req, "wing")
         low, high = offset(exp, mid, -width), offset(exp, mid, width)
     if not low.strike < mid.strike < high.strike:

@@ -18,7 +18,6 @@ __all__ = [
     "StrategyRequest",
     "anchor",
     "by_delta",
-    "center",
     "choose_expiration",
     "exact",
     "exact_or_nearest",
@@ -81,7 +80,8 @@ def by_delta(req: StrategyRequest, exp: ChainExpiration, option_type: str, targe
 
 
 def anchor(req: StrategyRequest, exp: ChainExpiration, option_type: str) -> ChainStrike:
-    """The strike named by ``strike``, else by ``target_delta``, else at the money."""
+    """The strike named by ``strike``, else by ``target_delta``, else at the money (the
+    single leg, the near strike of a spread, the body of a straddle or butterfly)."""
     if req.strike is not None:
         return exact(exp, req.strike)
     if req.target_delta is not None:
@@ -129,17 +129,6 @@ def need_strikes(req: StrategyRequest, count: int, what: str) -> tuple[Decimal, 
     if len(req.strikes) != count:
         raise StrategyError(f"A {what} takes {count} strikes ({len(req.strikes)} given).")
     return req.strikes
-
-
-def center(req: StrategyRequest, exp: ChainExpiration, option_type: str) -> ChainStrike:
-    """A body strike: named by ``strike`` or ``target_delta``, else at the money."""
-    if req.strike is not None or req.target_delta is not None:
-        return anchor(req, exp, option_type)
-    if req.spot is not None:
-        return exp.nearest_strike(req.spot)
-    if req.delta_of is None:
-        raise StrategyError("Say where to center it: strike=, target_delta=, or the underlying's spot=.")
-    return by_delta(req, exp, "C", 0.5)
 
 
 def need_far(req: StrategyRequest, what: str) -> ChainExpiration:
