@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from PySide6.QtWidgets import QMenu
 
 from desktop.__main__ import parse_args
 from desktop.api.models import Account, Balance, Order
@@ -18,8 +19,8 @@ from desktop.ui.bindings.orders import replacement_with_price
 from desktop.ui.bindings.positions import closing_request
 from desktop.ui.docks.account import AccountPanel
 from desktop.ui.docks.activity import ActivityPanel
-from desktop.ui.docks.orders import OrdersPanel, legs_text, price_text
-from desktop.ui.docks.positions import PositionLine, group_lines
+from desktop.ui.docks.orders import OrdersPanel, ReplacePriceDialog, legs_text, price_text
+from desktop.ui.docks.positions import PositionLine, PositionsPanel, group_lines
 from desktop.ui.notifications import FillNotifier
 from desktop.ui.shell import choose_environment
 from tests.conftest import wait_for
@@ -93,6 +94,41 @@ def test_orders_split_into_working_and_finished_and_read_only_blocks_actions(qtb
     assert cancelled == [1], "a read-only account never reaches cancel"
     panel.set_orders([order(1, "Filled", fills=2)])
     assert panel.working.rowCount() == 0 and panel.done.row_for_key(1) is not None
+
+
+def _choose_from_menu(widget, text: str) -> None:
+    """What a click on the open context menu's item ``text`` does: trigger it, close the menu."""
+    menus = [m for m in widget.findChildren(QMenu) if m.isVisible()]
+    assert len(menus) == 1, "one context menu is open"
+    next(a for a in menus[0].actions() if a.text().startswith(text)).trigger()
+    menus[0].close()
+
+
+def test_context_menus_act_on_the_row_that_was_clicked(qtbot) -> None:
+    orders = OrdersPanel(lambda o: None, lambda o, p: None)
+    qtbot.addWidget(orders)
+    orders.resize(900, 300)
+    orders.show()
+    orders.set_orders([order(1, "Live"), order(2, "Live")])
+    orders.working_view.selectAll()  # a right-click on one of several selected rows keeps them all
+    row = orders.working.index_of(2)
+    orders._menu(orders.working_view.visualRect(orders.working.index(row, 0)).center())
+    _choose_from_menu(orders, "Replace price")
+    dialog = orders.findChild(ReplacePriceDialog)
+    assert dialog is not None and dialog.windowTitle().endswith("order 2")
+    dialog.reject()
+
+    selected: list[str] = []
+    positions = PositionsPanel(lambda sel: selected.append(sel.symbol), lambda ln: None)
+    qtbot.addWidget(positions)
+    positions.resize(900, 300)
+    positions.show()
+    positions.set_lines([line("AAPL", "AAPL", "100"), line("SPY", "SPY", "10")])
+    row = positions.model.index_of("SPY")
+    positions._menu(positions.table.visualRect(positions.model.index(row, 0)).center())
+    positions.set_lines([line("AAPL", "AAPL", "100"), line("MSFT", "MSFT", "5"), line("SPY", "SPY", "10")])
+    _choose_from_menu(positions, "Load into")  # rows moved while the menu was open
+    assert selected == ["SPY"]
 
 
 def test_order_texts_say_what_the_order_is() -> None:

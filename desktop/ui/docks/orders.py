@@ -226,9 +226,13 @@ class OrdersPanel(QWidget):
 
     def replace_selected(self) -> None:
         sel = self._selected()
-        if self.read_only or len(sel) != 1 or not sel[0].editable:
+        if len(sel) == 1:
+            self.replace_order(sel[0])
+
+    def replace_order(self, order: Any) -> None:
+        """Ask for ``order``'s new limit price; replace it when the user confirms."""
+        if self.read_only or not order.editable:
             return
-        order = sel[0]
         dlg = ReplacePriceDialog(order, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -246,7 +250,8 @@ class OrdersPanel(QWidget):
             return
         menu = QMenu(self)
         menu.addAction("Cancel order", lambda: self._cancel(order)).setEnabled(order.cancellable)
-        menu.addAction("Replace price…", self.replace_selected).setEnabled(order.editable)
+        # the clicked order, not the selection (a right-click on one of several selected rows keeps them)
+        menu.addAction("Replace price…", lambda: self.replace_order(order)).setEnabled(order.editable)
         menu.popup(self.working_view.viewport().mapToGlobal(pos))
 
 

@@ -237,7 +237,9 @@ class PositionsPanel(QWidget):
         return [r for r in self.model.rows() if not r.is_group]
 
     def _double_clicked(self, index: QModelIndex) -> None:
-        line = self.model.row(index.row())
+        self._load(self.model.row(index.row()))
+
+    def _load(self, line: PositionLine) -> None:
         self._select(
             SymbolSelection(
                 symbol=line.group if line.is_group else line.symbol,
@@ -253,7 +255,7 @@ class PositionsPanel(QWidget):
             return
         menu = QMenu(self)
         load = menu.addAction("Load into chart, chain and ticket")
-        load.triggered.connect(lambda: self._double_clicked(self.table.indexAt(pos)))
+        load.triggered.connect(lambda: self._load(line))  # the row clicked, wherever it is now
         if not line.is_group:
             close = menu.addAction(f"Close {fmt.describe_symbol(line.symbol)}…")
             close.setObjectName("closePositionAction")
