@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -165,8 +164,3 @@ def complex_order_problems(order: NewComplexOrder, today: date | None = None) ->
     for i, child in enumerate(children, start=1):
         found += _prefixed(f"Order {i}", order_problems(child, today))
     return found
-
-
-def total_quantity(order: NewOrder) -> Decimal:
-    """Sum of the legs' quantities (zero for notional orders)."""
-    return sum((leg.quantity or Decimal(0) for leg in order.legs), Decimal(0))

@@ -52,9 +52,6 @@ class SymbolBox(QLineEdit):
         self.textEdited.connect(lambda _text: self._timer.start())
         self.returnPressed.connect(self._entered)
 
-    def set_search(self, search: Search | None) -> None:
-        self._search = search
-
     def _run_search(self) -> None:
         prefix = self.text().strip().upper()
         if not prefix or self._search is None:

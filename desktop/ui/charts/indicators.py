@@ -222,9 +222,3 @@ class Indicator:
             self._cum_pv = np.append(self._cum_pv, np.zeros(extra))
             self._cum_v = np.append(self._cum_v, np.zeros(extra))
         self._cap += extra
-
-
-def finite_range(values: np.ndarray) -> tuple[float, float] | None:
-    """(min, max) of the finite values, or None."""
-    ok = values[np.isfinite(values)]
-    return (float(ok.min()), float(ok.max())) if ok.size else None

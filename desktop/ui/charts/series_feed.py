@@ -89,11 +89,6 @@ class SeriesFeed(QObject):
         series.on_update.disconnect(self._on_update)
         series.on_loading_changed.disconnect(self._on_loading)
 
-    def reopen(self) -> None:
-        """Subscribe again from scratch (e.g. after signing in to another environment)."""
-        if self.timeframe is not None and self.candle_symbol:
-            self.open(self.candle_symbol, self.timeframe, self.title)
-
     # ------------------------------------------------------------------ history
     def load_older(self) -> None:
         """Ask for the timeframe's default span again, before the oldest loaded candle."""

@@ -142,6 +142,3 @@ class IndexTimeAxis(pg.AxisItem):
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self._labels.get(round(v), "") for v in values]
-
-    def label_at(self, index: int) -> str | None:
-        return self._labels.get(index)
