@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QMenu
 
 from desktop.core.orders import OrderAction
 from desktop.ui.chain.panel import ChainPanel
@@ -296,4 +296,3 @@ async def test_smoke_check_waits_for_a_loaded_chain_with_live_quotes(make_desk, 
         assert "NOSUCHSYMBOL" in chain.header.text()
         assert chain.model.rowCount() == 0 and not chain.market.options
         assert "NOSUCHSYMBOL" in desk.ctx.readiness.missing()["option chain"]
-        QApplication.processEvents()
