@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from desktop.ui import format as fmt
+from desktop.ui.theme import set_tone
 
 # link name -> (label, tooltip)
 LINKS = {
@@ -108,9 +109,7 @@ class ConnectionStatusBar(QStatusBar):
         age = self.quote_age_seconds()
         self.quote_age.setText(f"Last quote: {fmt.age(age)}")
         stale = age is not None and age > _STALE_AFTER_S
-        self.quote_age.setProperty("tone", "warning" if stale else "")
-        self.quote_age.style().unpolish(self.quote_age)
-        self.quote_age.style().polish(self.quote_age)
+        set_tone(self.quote_age, "warning" if stale else None)
 
     def set_reconnects(self, count: int) -> None:
         self.reconnects.setText(f"Reconnects: {count}")

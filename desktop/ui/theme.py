@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.ui.table import set_tone_colors
 
@@ -52,6 +52,17 @@ def resources_dir() -> Path:
     if bundle and (Path(bundle) / "resources").is_dir():
         return Path(bundle) / "resources"
     return Path(__file__).resolve().parents[2] / "resources"
+
+
+def set_tone(widget: QWidget, tone: str | None) -> None:
+    """Colour ``widget`` by the style sheet's ``tone`` role (``positive``, ``negative``, ``muted``,
+    ``warning``; ``None`` = plain). A property change needs a re-polish to show: done here, once."""
+    value = tone or ""
+    if widget.property("tone") == value:
+        return
+    widget.setProperty("tone", value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def os_prefers_dark() -> bool:

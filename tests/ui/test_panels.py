@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QMenu
 
 from desktop.__main__ import parse_args
@@ -23,6 +25,7 @@ from desktop.ui.docks.orders import OrdersPanel, ReplacePriceDialog, legs_text, 
 from desktop.ui.docks.positions import PositionLine, PositionsPanel, group_lines
 from desktop.ui.notifications import FillNotifier
 from desktop.ui.shell import choose_environment
+from desktop.ui.theme import ThemeManager
 from tests.conftest import wait_for
 
 
@@ -251,6 +254,34 @@ async def test_activity_loads_page_by_page_and_totals_fees(qtbot) -> None:
     panel.reload()
     await wait_for(lambda: panel.loads_completed == 2, 10)
     assert {t.transaction_type for t in panel.loader.loaded} == {"Money Movement"}
+
+
+async def test_activity_shows_a_failure_in_red_and_a_sign_out_stops_the_spinner(qtbot, tmp_path) -> None:
+    theme = ThemeManager(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    theme.apply()
+    never = asyncio.Event()
+
+    async def fetch(account: str, start: date, end: date, types) -> AsyncIterator[Transaction]:
+        if account == "BROKEN":
+            raise ConnectionError("the server hung up")
+        await never.wait()
+        yield  # pragma: no cover
+
+    panel = ActivityPanel(fetch)
+    qtbot.addWidget(panel)
+    panel.show()
+
+    def text_colour() -> str:
+        return panel.status.palette().color(QPalette.ColorRole.WindowText).name()
+
+    plain = text_colour()
+    panel.set_account("BROKEN")
+    await wait_for(lambda: "Could not load" in panel.status.text(), 5)
+    assert text_colour() == theme.color("tones.negative").name() != plain
+    panel.set_account("5WT00001")  # a load that hangs
+    assert panel.progress.isVisible() and text_colour() == plain
+    panel.set_account("")  # signed out meanwhile
+    assert not panel.progress.isVisible() and panel.status.text() == ""
 
 
 @pytest.mark.parametrize(

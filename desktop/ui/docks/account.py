@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QVBoxLayou
 
 from desktop.ui import format as fmt
 from desktop.ui.context import UiContext
+from desktop.ui.theme import set_tone
 
 # key, label, tooltip, getter(balance)
 BALANCE_FIELDS: tuple[tuple[str, str, str, Callable[[Any], Decimal | None]], ...] = (
@@ -145,8 +146,7 @@ class AccountPanel(QWidget):
             f"{acct.account_type_name} · {acct.margin_or_cash} · "
             + ("read-only: viewing only, no trading" if read_only else f"{level}: can trade")
         )
-        self.authority.setProperty("tone", "warning" if read_only else "muted")
-        _repolish(self.authority)
+        set_tone(self.authority, "warning" if read_only else "muted")
         self.set_balance(None)
         self.account_chosen.emit(number)
 
@@ -175,18 +175,10 @@ class AccountPanel(QWidget):
         if text == label.text():
             return
         label.setText(text)
-        tone = fmt.tone(value) or ""
-        if label.property("tone") != tone:
-            label.setProperty("tone", tone)
-            _repolish(label)
+        set_tone(label, fmt.tone(value))
 
     def value_text(self, key: str) -> str:
         return self.values[key].text()
-
-
-def _repolish(w: QWidget) -> None:
-    w.style().unpolish(w)
-    w.style().polish(w)
 
 
 def create_account_panel(ctx: UiContext) -> QWidget:

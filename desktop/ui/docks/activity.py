@@ -27,6 +27,7 @@ from desktop.ui import format as fmt
 from desktop.ui.context import UiContext, describe_error
 from desktop.ui.table import RIGHT, Column, SpecTableModel
 from desktop.ui.table_view import SpecTableView
+from desktop.ui.theme import set_tone
 
 log = logging.getLogger(__name__)
 
@@ -218,14 +219,17 @@ class ActivityPanel(QWidget):
         return (str(t),) if t else None
 
     def reload(self) -> None:
-        if not self.account:
+        set_tone(self.status, None)
+        if not self.account:  # signed out: nothing to show, and no load left spinning
             self.loader.cancel()
             self.model.clear()
+            self.progress.hide()
+            self.status.setText("")
+            self.fees.setText("")
             return
         start, end = self.date_range()
         self.progress.show()
         self.status.setText("Loading…")
-        self.status.setProperty("tone", "")
         self._loading_account = self.account
         self.loader.start(self.account, start, end, self.types())
 
@@ -246,7 +250,7 @@ class ActivityPanel(QWidget):
     def _failed(self, message: str) -> None:
         self.progress.hide()
         self.status.setText(f"Could not load: {message}")
-        self.status.setProperty("tone", "negative")
+        set_tone(self.status, "negative")
 
     # ---- export ------------------------------------------------------------------------
     def _export_clicked(self) -> None:
