@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -31,6 +32,23 @@ SPEC = REPO_ROOT / "installer" / "tastydesk.spec"
 DEFAULT_OUT = REPO_ROOT / "installer" / "out"
 DEFAULT_WORK = REPO_ROOT / "build" / "installer"
 LINUX_TARGETS = ("deb", "appdir")
+
+
+def missing_tools(targets: set[str], platform_name: str = sys.platform) -> list[str]:
+    """The packaging tools this build will run that are not on ``PATH``, each with how to get it.
+
+    Checked before freezing, so a missing tool costs a second, not a freeze and a .deb first.
+    """
+    tools: dict[str, str] = {}
+    if platform_name.startswith("linux"):
+        tools["objdump"] = "apt-get install binutils"  # plugin pruning and the .deb's Depends read ELF files
+        if "deb" in targets:
+            tools["dpkg-deb"] = "apt-get install dpkg"
+        if "appdir" in targets:
+            tools["mksquashfs"] = "apt-get install squashfs-tools"
+    elif platform_name == "win32":
+        tools["makensis"] = "install NSIS 3: choco install nsis"
+    return [f"{tool} ({how})" for tool, how in tools.items() if shutil.which(tool) is None]
 
 
 def ensure_pyinstaller() -> None:
@@ -181,6 +199,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    targets = {t.strip() for t in args.targets.split(",") if t.strip()}
+    unknown = targets - set(LINUX_TARGETS)
+    if unknown:
+        raise SystemExit(
+            f"unknown targets: {', '.join(sorted(unknown))} (choose from {', '.join(LINUX_TARGETS)})"
+        )
+    missing = missing_tools(targets)
+    if missing:
+        raise SystemExit("missing packaging tools: " + "; ".join(missing))
     meta = metadata.load()
     work, out = args.work.resolve(), args.out.resolve()
     started = time.perf_counter()
@@ -197,12 +224,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         summary["frozen_smoke_seconds"] = round(smoke_test(frozen_executable(bundle, meta)), 1)
     if sys.platform.startswith("linux"):
-        targets = {t.strip() for t in args.targets.split(",") if t.strip()}
-        unknown = targets - set(LINUX_TARGETS)
-        if unknown:
-            raise SystemExit(
-                f"unknown targets: {', '.join(sorted(unknown))} (choose from {', '.join(LINUX_TARGETS)})"
-            )
         summary |= build_linux(bundle, meta, out, work, targets, args.deb_compression)
     elif sys.platform == "win32":
         summary |= build_windows(bundle, meta, out, work)
