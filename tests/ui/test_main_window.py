@@ -100,8 +100,8 @@ def test_layout_persists_across_a_restart_and_resets(qtbot, tmp_path) -> None:
     w1.restore_layout()
     w1.docks["watchlistPanel"].hide()
     w1.docks["chartPanel"].setFloating(True)
-    table = w1.findChild(SpecTableView, "messagesTable")  # none: only real tables persist
-    assert table is None
+    vega = w1.findChild(SpecTableView, "positionsTable").spec_model.column_index("vega")
+    w1.findChild(SpecTableView, "positionsTable").horizontalHeader().setSectionHidden(vega, True)
     w1.resize(777, 700)  # fits the 800x800 offscreen screen
     size = (w1.width(), w1.height())
     assert size != (1600, 1000)
@@ -113,12 +113,15 @@ def test_layout_persists_across_a_restart_and_resets(qtbot, tmp_path) -> None:
     assert not w2.docks["watchlistPanel"].isVisible()
     assert w2.docks["chartPanel"].isFloating()
     assert (w2.width(), w2.height()) == size
+    columns = w2.findChild(SpecTableView, "positionsTable").horizontalHeader()
+    assert columns.isSectionHidden(vega), "every table's columns persist too"
     settings = QSettings(str(path), QSettings.Format.IniFormat)
     assert settings.value(f"layout/v{LAYOUT_VERSION}/state") is not None
 
     w2.reset_layout()
     assert w2.docks["watchlistPanel"].isVisible()
     assert not w2.docks["chartPanel"].isFloating()
+    assert not columns.isSectionHidden(vega)
     assert QSettings(str(path), QSettings.Format.IniFormat).value(f"layout/v{LAYOUT_VERSION}/state") is None
 
 
