@@ -20,6 +20,16 @@ def data(name: str) -> Any:
     return load(name)["data"]
 
 
+def leaked_pieces(secret: str, text: str, size: int = 6) -> list[str]:
+    """Every ``size``-character piece of ``secret`` that occurs in ``text``.
+
+    Log lines get elided (websockets keeps only a frame's head and tail), so a search for the
+    whole token, or for its first characters, misses a token whose middle was cut out.
+    """
+    pieces = (secret[i : i + size] for i in range(len(secret) - size + 1))
+    return [piece for piece in pieces if piece in text]
+
+
 # --- live-exchange helpers ------------------------------------------------------------------
 
 MAIN = "5WT00001"  # the demo customer's main paper account (owner)

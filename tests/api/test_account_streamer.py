@@ -18,6 +18,7 @@ from desktop.api.account_streamer import AccountStreamer
 from desktop.api.environments import demo
 from desktop.api.models import Balance, Order, Position
 from desktop.api.rest import TastytradeClient
+from tests.api._fixtures import leaked_pieces
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.slow
@@ -218,7 +219,7 @@ async def test_heartbeats_keep_the_session_and_no_token_reaches_a_log(strict_exc
         finally:
             await streamer.close()
     assert "account streamer" in caplog.text  # the capture saw our logging
-    assert token[:12] not in caplog.text + repr(log.states)
+    assert not leaked_pieces(token, caplog.text + repr(log.states))
 
 
 async def test_accounts_added_on_the_live_socket_start_streaming(exchange, rest) -> None:

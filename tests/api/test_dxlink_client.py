@@ -21,6 +21,7 @@ import pytest
 from desktop.api.dxlink import DXLinkClient, Greeks, Quote, Summary, Trade
 from desktop.api.environments import demo
 from desktop.api.rest import TastytradeClient
+from tests.api._fixtures import leaked_pieces
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.slow
@@ -383,7 +384,7 @@ async def test_no_token_reaches_a_log_even_at_debug(feed, exchange, caplog) -> N
 
     client._token_provider = recording_token
     caplog.set_level(logging.DEBUG)
-    for name in ("websockets", "websockets.client", "desktop", "desktop.api.websocket"):
+    for name in ("websockets", "websockets.client", "desktop"):  # what --debug turns on, and more
         logging.getLogger(name).setLevel(logging.DEBUG)
     client.subscribe("Quote", ["AAPL"])
     client.start()
@@ -392,11 +393,10 @@ async def test_no_token_reaches_a_log_even_at_debug(feed, exchange, caplog) -> N
     await wait_for(lambda: len(tokens) == 2 and client.state == "connected", timeout=15)
     await admin(exchange, "actions/drop-dxlink", {})
     await wait_for(lambda: client.stats.connects == 3, timeout=15)
-    logging.getLogger("desktop.api.websocket").setLevel(logging.INFO)
     text = caplog.text + repr(rec.states)
-    assert "AUTH_STATE" in text or "DXLink" in text  # the capture did see our logging
+    assert "DXLink connected" in text  # the capture did see our logging
     for token in tokens:
-        assert token[:12] not in text
+        assert not leaked_pieces(token, text)
 
 
 async def test_a_candle_series_released_and_reopened_in_one_tick_gets_its_history(feed) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.api.credentials import CredentialStore
@@ -20,6 +20,7 @@ class Stack:
     portfolio: PortfolioService
     orders: OrderService
     hub: Any = None
+    quote_tokens: list[str] = field(default_factory=list)  # every token the hub was given
 
     @property
     def client(self) -> Any:
@@ -45,13 +46,16 @@ async def signed_in_stack(
     """Sign in to the exchange and wait until the selected account has fully loaded."""
     session = SessionService(CredentialStore(backend=MemoryKeyring()), client_options=client_options)
     hub = None
+    quote_tokens: list[str] = []
     if with_hub:
         from desktop.api.dxlink import DXLinkClient
         from desktop.services.market_data import MarketDataHub
 
         async def quote_token() -> Any:
             assert session.client is not None
-            return await session.client.quote_token()
+            token = await session.client.quote_token()
+            quote_tokens.append(token.token)
+            return token
 
         hub = MarketDataHub(DXLinkClient(quote_token))
     portfolio = PortfolioService(session, hub, streamer_options=streamer_options)
@@ -63,4 +67,4 @@ async def signed_in_stack(
         hub.start()
     await wait_for(lambda: loaded, timeout=20)
     await wait_for(lambda: portfolio.streamer_state == "connected", timeout=20)
-    return Stack(session, portfolio, orders, hub)
+    return Stack(session, portfolio, orders, hub, quote_tokens)
