@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,6 +30,7 @@ __all__ = [
     "PriceEffect",
     "TimeInForce",
     "net_price_effect",
+    "spread_unit",
 ]
 
 
@@ -309,6 +310,16 @@ def _canonical_json(wire: Mapping[str, Any]) -> str:
     return json.dumps(wire, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+def spread_unit(quantities: Sequence[Decimal]) -> Decimal:
+    """One unit of a spread: the greatest common divisor of whole positive quantities
+    (2, 4, 2 -> 2), a single leg's own quantity, else 1. A spread is priced per unit."""
+    if quantities and all(q == q.to_integral_value() and q > 0 for q in quantities):
+        return Decimal(math.gcd(*(int(q) for q in quantities)))
+    if len(quantities) == 1:
+        return quantities[0]
+    return Decimal(1)
+
+
 def net_price_effect(
     legs_with_prices: Iterable[tuple[OrderLeg, Decimal | float]], shares_per_contract: int = 100
 ) -> tuple[Decimal, PriceEffect]:
@@ -331,11 +342,7 @@ def net_price_effect(
         return qty / shares_per_contract if has_options and leg.instrument_type == "Equity" else qty
 
     counts = [units(leg) for leg, _ in items]
-    ratio = Decimal(1)
-    if all(c == c.to_integral_value() and c > 0 for c in counts):
-        ratio = Decimal(math.gcd(*(int(c) for c in counts)))
-    elif len(items) == 1:
-        ratio = counts[0]
+    ratio = spread_unit(counts)
     net = Decimal(0)
     for (leg, price), count in zip(items, counts, strict=True):
         amount = count / ratio * price

@@ -20,6 +20,7 @@ from desktop.core.orders import (
     PriceEffect,
     TimeInForce,
     net_price_effect,
+    spread_unit,
 )
 
 # tastytrade-rest.md §3.1 and §3.8, verbatim
@@ -369,3 +370,8 @@ class TestNetPrice:
     def test_empty(self) -> None:
         with pytest.raises(ValueError):
             net_price_effect([])
+
+    def test_one_unit_of_a_spread(self) -> None:
+        assert spread_unit([D(2), D(4), D(2)]) == D(2)  # a 2x butterfly is two 1:2:1 units
+        assert spread_unit([D(3)]) == D(3) and spread_unit([D("0.015")]) == D("0.015")
+        assert spread_unit([D(1), D("0.5")]) == D(1) and spread_unit([]) == D(1)

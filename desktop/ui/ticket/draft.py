@@ -10,7 +10,6 @@ mid changes the order, which returns it to Draft. Typing a price stops the follo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -18,7 +17,15 @@ from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.orders import NewComplexOrder, NewOrder, OrderAction, OrderType, PriceEffect, TimeInForce
+from desktop.core.orders import (
+    NewComplexOrder,
+    NewOrder,
+    OrderAction,
+    OrderType,
+    PriceEffect,
+    TimeInForce,
+    spread_unit,
+)
 
 from .legs import TicketLeg, closing_action
 from .pricing import LegQuote, bracket_defaults, implied_effect, round_order_price, spread_price
@@ -45,12 +52,10 @@ def _opposite(effect: PriceEffect) -> PriceEffect:
 
 def _size_and_ratios(quantities: Sequence[Decimal]) -> tuple[Decimal, list[Decimal]]:
     """Split leg quantities into an order size and per-leg ratios (2, 4 -> size 2, ratios 1, 2)."""
-    if quantities and all(q == q.to_integral_value() and q > 0 for q in quantities):
-        common = Decimal(math.gcd(*(int(q) for q in quantities)))
-        return common, [q / common for q in quantities]
-    if len(quantities) == 1:
-        return quantities[0], [Decimal(1)]
-    return Decimal(1), list(quantities)
+    size = spread_unit(quantities)
+    if size == 0:  # a single leg of nothing (a position closed today): the ticket shows 0
+        return size, [Decimal(1)]
+    return size, [q / size for q in quantities]
 
 
 class TicketDraft(QObject):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from desktop.core.money import TickSize, round_price, step_price
-from desktop.core.orders import OrderLeg, PriceEffect, net_price_effect
+from desktop.core.orders import OrderLeg, PriceEffect, net_price_effect, spread_unit
 
 from .legs import EQUITY_TICKS, TicketLeg
 
@@ -116,12 +116,7 @@ def cash_per_point(legs: Sequence[TicketLeg], size: Decimal) -> Decimal:
     has_options = any(leg.is_option for leg in legs)
     lot = _option_multiplier(legs)
     counts = [leg.ratio / lot if has_options and not leg.is_option else leg.ratio for leg in legs]
-    if all(c == c.to_integral_value() and c > 0 for c in counts):
-        unit = Decimal(math.gcd(*(int(c) for c in counts)))
-    elif len(counts) == 1:
-        unit = counts[0]
-    else:
-        unit = Decimal(1)
+    unit = spread_unit(counts)
     per_unit = lot if has_options else legs[0].multiplier
     return unit * size * per_unit
 
