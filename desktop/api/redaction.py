@@ -29,7 +29,7 @@ _PATTERNS = (
         r"[^\"'\s,;&}]{4,}"
     ),
     re.compile(r"(?i)([\"']?client[_-]?secret[\"']?\s*[:=]\s*[\"']?)[^\"'\s,;&}]{4,}"),
-    re.compile(r"(?i)([\"']?auth-token[\"']?\s*[:=]\s*[\"']?)[^\"'\s,;&}]{4,}"),
+    re.compile(r"(?i)([\"']token[\"']\s*:\s*[\"']?)[^\"'\s,;&}]{4,}"),  # DXLink AUTH's bare key
 )
 
 _lock = threading.Lock()

@@ -39,6 +39,15 @@ def test_registered_secrets_and_token_shapes_are_masked() -> None:
     )
 
 
+def test_an_elided_dxlink_auth_frame_loses_its_token() -> None:
+    # websockets logs a long frame as head...tail: neither part is a whole registered secret.
+    frame = """> TEXT '{"type":"AUTH","channel":0,"token":"simq.TOxw-X...PjXJDvPSNI0GxOJ"}' [86 bytes]"""
+    clean = redaction.redact(frame)
+    assert "TOxw" not in clean and "PjXJ" not in clean and '"token":"[redacted]"' in clean
+    prose = "DXLink could not get a quote token: the server failed (HTTP 500)"
+    assert redaction.redact(prose) == prose
+
+
 def test_installed_factory_redacts_every_logger(caplog: pytest.LogCaptureFixture) -> None:
     redaction.install()
     redaction.install()  # idempotent
