@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from desktop.api.models import Position
-from desktop.services.position_metrics import MarketInputs, position_values, totals
+from desktop.services.position_metrics import MarketInputs, Totals, position_values, totals
 
 TODAY = date(2026, 3, 2)  # a Monday
 
@@ -106,4 +106,4 @@ def test_totals_sum_and_count_incomplete_rows() -> None:
     t = totals([a, b])
     assert t.open_pl == Decimal("1200.00")
     assert t.delta == 100 and t.incomplete == 1
-    assert totals([]) == totals([])
+    assert totals([]) == Totals(Decimal(0), Decimal(0), 0.0, 0.0, 0.0, 0.0, 0)  # an empty group
