@@ -83,7 +83,7 @@ def ticker_event(
 
 
 def option_event(
-    etype: str, p: ChainPricer, i: int, sym: str, day_id: int, now_ms: int, profile: dict[str, object]
+    etype: str, p: ChainPricer, i: int, sym: str, day_id: int, now_ms: int, profile: dict[str, object] | None
 ) -> dict[str, object] | None:
     if etype == "Quote":
         return {

@@ -242,6 +242,11 @@ class MarketModel:
         inst = self.registry.by_streamer.get(streamer_symbol)
         if inst is not None:
             return inst
+        key = self.registry.option_chain.get(streamer_symbol)
+        chain = self.chain(key) if key is not None else None
+        pos = chain.index.get(streamer_symbol) if chain is not None else None
+        if pos is not None:  # a listed option: no symbol parsing (the hot path of option events)
+            return chain.instruments[pos]  # type: ignore[union-attr]
         under = self.registry.option_under.get(streamer_symbol)
         if under is not None or streamer_symbol.startswith("."):
             return self.registry.resolve_option_streamer(streamer_symbol, self.chain, self.now_ms)
@@ -300,8 +305,12 @@ class MarketModel:
             return None
         under = self.tickers.get(inst.underlying_streamer)
         day_id = under.day.day_id if under else day_id_of(H.midnight_ms(H.et_date(now_ms)))
-        profile = profile_event(
-            streamer_symbol, inst.description, math.nan, math.nan, math.nan, math.nan, 0.0, math.nan, 0
+        profile = (
+            profile_event(
+                streamer_symbol, inst.description, math.nan, math.nan, math.nan, math.nan, 0.0, math.nan, 0
+            )
+            if event_type == "Profile"
+            else None
         )
         return option_event(event_type, p, pos, streamer_symbol, day_id, self.now_ms, profile)
 

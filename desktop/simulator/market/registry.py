@@ -98,6 +98,7 @@ class Registry:
         self.contracts: dict[str, list[FutureContract]] = {}
         self.chains: dict[str, OptionChain] = {}
         self.option_under: dict[str, str] = {}  # option streamer symbol -> underlying streamer symbol
+        self.option_chain: dict[str, str] = {}  # option streamer symbol -> its chain's key (SPY, /ES)
         self.listed_on: date = H.et_date(now_ms)
         for u in universe.underlyings.values():
             self._add(underlying_instrument(u))
@@ -167,12 +168,14 @@ class Registry:
             self.chains[underlying] = chain
             for inst in chain.instruments:
                 self.option_under[inst.streamer_symbol] = inst.underlying_streamer
+                self.option_chain[inst.streamer_symbol] = underlying
             return chain
 
     def add_option(self, chain: OptionChain, inst: Instrument) -> Instrument:
         with self._lock:
             chain.add(inst)
             self.option_under[inst.streamer_symbol] = inst.underlying_streamer
+            self.option_chain[inst.streamer_symbol] = chain.underlying
             return inst
 
     def chain_of_option(self, inst: Instrument) -> str:
