@@ -24,6 +24,7 @@ __all__ = [
     "first_expiration_years",
     "max_loss",
     "max_profit",
+    "max_profit_and_loss",
     "one_sigma_range",
     "pnl_at",
     "pnl_at_expiration",
@@ -128,26 +129,29 @@ def _slope_tolerance(legs: Sequence[PayoffLeg]) -> float:
     return 1e-6 * max([abs(leg.quantity * leg.multiplier) for leg in legs] or [1.0])
 
 
+def max_profit_and_loss(
+    legs: Sequence[PayoffLeg], r: float = 0.0, q: float = 0.0
+) -> tuple[float | None, float | None]:
+    """``(max_profit, max_loss)`` from one scan of the expiration P/L (see those two)."""
+    if not legs:
+        return 0.0, 0.0
+    pnl, slope = _scan(legs, r, q)
+    tolerance = _slope_tolerance(legs)
+    best = None if slope > tolerance else float(np.nanmax(pnl))
+    worst = None if slope < -tolerance else max(0.0, -float(np.nanmin(pnl)))
+    return best, worst
+
+
 def max_profit(legs: Sequence[PayoffLeg], r: float = 0.0, q: float = 0.0) -> float | None:
     """Largest P/L at the first expiration; ``None`` when unlimited (rising without bound
     as the underlying rises)."""
-    if not legs:
-        return 0.0
-    pnl, slope = _scan(legs, r, q)
-    if slope > _slope_tolerance(legs):
-        return None
-    return float(np.nanmax(pnl))
+    return max_profit_and_loss(legs, r, q)[0]
 
 
 def max_loss(legs: Sequence[PayoffLeg], r: float = 0.0, q: float = 0.0) -> float | None:
     """Largest loss at the first expiration as a positive amount (0 when the position
     cannot lose); ``None`` when unlimited (a short call's risk as the underlying rises)."""
-    if not legs:
-        return 0.0
-    pnl, slope = _scan(legs, r, q)
-    if slope < -_slope_tolerance(legs):
-        return None
-    return max(0.0, -float(np.nanmin(pnl)))
+    return max_profit_and_loss(legs, r, q)[1]
 
 
 def one_sigma_range(spot: float, iv: float, days: float) -> tuple[float, float]:

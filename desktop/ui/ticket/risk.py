@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from desktop.core.orders import PriceEffect
-from desktop.core.payoff import PayoffLeg, breakevens, max_loss, max_profit, one_sigma_range, pnl_at
+from desktop.core.payoff import PayoffLeg, breakevens, max_profit_and_loss, one_sigma_range, pnl_at
 from desktop.core.pricing import implied_volatility, years_between
 
 from .legs import TicketLeg
@@ -132,7 +132,7 @@ def risk_profile(
     prices = np.linspace(lo, hi, points)
     at_exp = pnl_at(payoff, prices, first_years) + offset
     today = pnl_at(payoff, prices, 0.0) + offset
-    best, worst = max_profit(payoff), max_loss(payoff)
+    best, worst = max_profit_and_loss(payoff)
     return RiskProfile(
         prices=prices,
         at_expiration=at_exp,
