@@ -83,7 +83,7 @@ def ticker_event(
 
 
 def option_event(
-    etype: str, p: ChainPricer, i: int, sym: str, day_id: int, now_ms: int, profile: dict[str, object] | None
+    etype: str, p: ChainPricer, i: int, sym: str, day_id: int, now_ms: int, description: str
 ) -> dict[str, object] | None:
     if etype == "Quote":
         return {
@@ -169,7 +169,7 @@ def option_event(
             "openInterest": int(p.open_interest[i]),
         }
     if etype == "Profile":
-        return profile
+        return profile_event(sym, description, NAN, NAN, NAN, NAN, 0.0, NAN, 0)
     return None
 
 

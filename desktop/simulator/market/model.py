@@ -21,7 +21,7 @@ from .bars import Candle
 from .candles import CandleSource
 from .chains import OptionChain
 from .changes import ChangeSet
-from .events import day_id_of, exchange_code, option_event, profile_event, ticker_event
+from .events import day_id_of, exchange_code, option_event, ticker_event
 from .instruments import Instrument
 from .live import LiveWalk
 from .options import ChainPricer, SurfaceParams
@@ -305,14 +305,7 @@ class MarketModel:
             return None
         under = self.tickers.get(inst.underlying_streamer)
         day_id = under.day.day_id if under else day_id_of(H.midnight_ms(H.et_date(now_ms)))
-        profile = (
-            profile_event(
-                streamer_symbol, inst.description, math.nan, math.nan, math.nan, math.nan, 0.0, math.nan, 0
-            )
-            if event_type == "Profile"
-            else None
-        )
-        return option_event(event_type, p, pos, streamer_symbol, day_id, self.now_ms, profile)
+        return option_event(event_type, p, pos, streamer_symbol, day_id, self.now_ms, inst.description)
 
     def _profile(self, t: Ticker) -> dict[str, object]:
         return profile_fields(self.paths, self.universe, t, self.now_ms)
