@@ -140,6 +140,8 @@ def test_positions_shapes_and_filters(exchange) -> None:
             assert ISO_MS.match(r["created-at"])
         spread = [r for r in rows if r["instrument-type"] == "Equity Option"]
         assert {r["quantity-direction"] for r in spread} == {"Long", "Short"}
+        for r in rows:  # as the recorded responses have it (tastytrade-rest.md 2.5)
+            assert r["cost-effect"] == {"Long": "Credit", "Short": "Debit"}[r["quantity-direction"]], r
         assert all(len(r["symbol"]) == 21 for r in spread), "OCC symbols keep their padding"
         aapl = data(c.get("/accounts/5WT00001/positions", params={"underlying-symbol[]": "AAPL"}))["items"]
         assert [r["symbol"] for r in aapl] == ["AAPL"]

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from desktop.simulator.wire import dec, iso
+from desktop.simulator.wire import dec, effect_of, iso
 from desktop.simulator.wire import quantity as _num
 
 TERMINAL = frozenset({"Filled", "Cancelled", "Expired", "Rejected", "Removed", "Partially Removed"})
@@ -58,7 +58,7 @@ class Position:
             "average-yearly-market-close-price": dec(self.average_open_price),
             "average-daily-market-close-price": dec(self.close_price),
             "multiplier": _num(self.multiplier),
-            "cost-effect": "Debit" if cost > 0 else ("Credit" if cost < 0 else "None"),
+            "cost-effect": effect_of(cost),  # as recorded: Credit for a long, Debit for a short
             "is-suppressed": False,
             "is-frozen": False,
             "restricted-quantity": 0,
