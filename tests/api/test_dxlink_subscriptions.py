@@ -37,6 +37,9 @@ def test_a_new_from_time_is_a_new_add_for_candles() -> None:
 def test_from_time_zero_is_a_real_value() -> None:
     book = SubscriptionBook()
     book.add("Candle", ["X{=d}"], 0)
+    assert book.wanted("Candle") == {"X{=d}": 0}
+    book.mark_sent("Candle", book.pending("Candle").adds, [])
+    assert not book.add("Candle", ["X{=d}"], 0) and not book.pending("Candle")  # no change
     assert book.remove("Candle", ["X{=d}"])
     assert not book.wanted("Candle")
 
