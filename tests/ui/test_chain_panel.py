@@ -145,7 +145,7 @@ async def test_only_visible_strikes_are_subscribed_and_scrolling_moves_them(make
         assert sum(1 for r in chain.model.rows() if isinstance(r, ExpirationRow) and r.expanded) == 3
         total = len(strike_rows(chain))
         assert total >= 120
-        await asyncio.sleep(0.3)
+        await wait_for(lambda: not chain._sub_timer.isActive(), 5)  # the debounced resubscription ran
         first = set(chain.market.options)
         visible = len(chain.view.visible_rows())
         assert 0 < len(first) <= 2 * visible < 2 * total
