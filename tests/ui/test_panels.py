@@ -212,8 +212,12 @@ def test_account_panel_shows_balances_and_authority(qtbot) -> None:
             }
         ),
     ]
+    accounts.reverse()  # a read-only account listed first
     panel.set_accounts(accounts)
-    assert chosen == ["5WT00001"]
+    assert chosen == [], "filling the picker asks for nothing: the service picks a tradeable default"
+    assert "read-only" in panel.authority.text()
+    panel.select_account("5WT00001")  # the service's choice (or the user's)
+    assert chosen == ["5WT00001"] and "owner: can trade" in panel.authority.text()
     panel.set_balance(Balance.from_wire({"net-liquidating-value": "32520.734", "cash-balance": "7218.997"}))
     assert panel.value_text("net_liq") == "32,520.73"
     assert panel.value_text("cash") == "7,219.00"

@@ -107,7 +107,11 @@ class AccountPanel(QWidget):
 
     # ---- accounts ----------------------------------------------------------------------
     def set_accounts(self, accounts: Sequence[Any], selected: str = "") -> None:
-        """Fill the picker (``Account`` objects); keeps the current choice when it still exists."""
+        """Fill the picker (``Account`` objects); keeps the current choice when it still exists.
+
+        Filling asks for no account (``account_chosen`` is the user's pick): the portfolio
+        service chooses the default (a tradeable one), and the panel follows its choice.
+        """
         current = selected or self.current_account()
         self._accounts = {a.account_number: a for a in accounts}
         self.picker.blockSignals(True)
@@ -122,7 +126,8 @@ class AccountPanel(QWidget):
         i = self.picker.findData(current)
         self.picker.setCurrentIndex(i if i >= 0 else (0 if accounts else -1))
         self.picker.blockSignals(False)
-        self._picked()
+        if self._show_authority() is None:
+            self.set_balance(None)
 
     def current_account(self) -> str:
         data = self.picker.currentData()
@@ -135,11 +140,17 @@ class AccountPanel(QWidget):
         return i >= 0
 
     def _picked(self, *_: object) -> None:
-        number = self.current_account()
-        acct = self._accounts.get(number)
+        if self._show_authority() is None:
+            return
+        self.set_balance(None)
+        self.account_chosen.emit(self.current_account())
+
+    def _show_authority(self) -> Any | None:
+        """Describe the shown account's type and authority; returns the account (or ``None``)."""
+        acct = self._accounts.get(self.current_account())
         if acct is None:
             self.authority.setText("")
-            return
+            return None
         level = (acct.authority_level or "unknown").replace("_", "-")
         read_only = not acct.can_trade
         self.authority.setText(
@@ -147,8 +158,7 @@ class AccountPanel(QWidget):
             + ("read-only: viewing only, no trading" if read_only else f"{level}: can trade")
         )
         set_tone(self.authority, "warning" if read_only else "muted")
-        self.set_balance(None)
-        self.account_chosen.emit(number)
+        return acct
 
     # ---- balances ----------------------------------------------------------------------
     def set_balance(self, balance: Any | None) -> None:
