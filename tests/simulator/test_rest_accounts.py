@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from tests.simulator.rest_client import ISO_MS, client, data, dec, error, is_decimal_string
+from tests.simulator.rest_client import (
+    ISO_MS,
+    client,
+    data,
+    dec,
+    error,
+    is_decimal_string,
+    order_body,
+    wait_until,
+)
 
 BALANCE_REQUIRED = [
     "account-number",
@@ -209,3 +219,20 @@ def test_balance_snapshots_include_the_current_balance(exchange) -> None:
             c.get("/accounts/5WT00001/balance-snapshots", params={"snapshot-date": "2026-01-02"}), 400
         )
         assert err["code"] == "validation_error"
+
+
+def test_total_fees_default_to_the_new_york_trading_day(exchange) -> None:
+    """In the evening, New York's date is not UTC's: today's fees are the day's trades' fees."""
+    now = datetime.now(UTC)
+    evening = now.replace(hour=3, minute=30, second=0, microsecond=0)  # 22:30 or 23:30 in New York
+    exchange.admin("clock", {"now": (evening if evening > now else evening + timedelta(days=1)).isoformat()})
+    with client(exchange) as c:
+        oid = data(c.post("/accounts/5WT00001/orders", json=order_body("AAPL", "Buy to Open", 1)), 201)
+        oid = oid["order"]["id"]
+        wait_until(lambda: data(c.get(f"/accounts/5WT00001/orders/{oid}"))["status"] == "Filled")
+        trade = data(c.get("/accounts/5WT00001/transactions", params={"symbol": "AAPL", "per-page": 1}))
+        trade = trade["items"][0]
+        assert trade["order-id"] == oid
+        fees = data(c.get("/accounts/5WT00001/transactions/total-fees"))
+        paid = sum(dec(trade[k]) for k in ("commission", "clearing-fees", "regulatory-fees"))
+        assert paid > 0 and fees["total-fees-effect"] == "Debit" and dec(fees["total-fees"]) == paid, fees

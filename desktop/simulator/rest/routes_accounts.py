@@ -10,6 +10,7 @@ from aiohttp import web
 
 from desktop.simulator.account import identity
 from desktop.simulator.account.ledger import Ledger
+from desktop.simulator.market.hours import et_date
 from desktop.simulator.rest.app import api_version, ctx_of, customer_of
 from desktop.simulator.rest.envelope import (
     ApiError,
@@ -369,10 +370,7 @@ async def one_transaction(request: web.Request) -> web.Response:
 
 async def total_fees(request: web.Request) -> web.Response:
     account = account_param(request)
-    day = (
-        date_param(request, "date")
-        or datetime.fromtimestamp(ctx_of(request).clock.now_ms() / 1000, UTC).date()
-    )
+    day = date_param(request, "date") or et_date(ctx_of(request).clock.now_ms())  # transaction-date's day
     total = Decimal(0)
     for t in ledger_of(request).transactions.get(account, []):
         if t["transaction-date"] != day.isoformat():
