@@ -27,8 +27,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 import desktop
-from desktop.api.dxlink.sockets import SOCKET_LOG, backoff_delay, proxy_for
+from desktop.api.dxlink.sockets import SOCKET_LOG, proxy_for
 from desktop.api.models import parse_account_event
+from desktop.api.retry import backoff_delay
 
 log = logging.getLogger(__name__)
 

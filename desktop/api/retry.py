@@ -23,8 +23,14 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Delay before try ``attempt + 1`` (``attempt`` >= 1): half fixed, half random."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
+        return backoff_delay(attempt, self.base_delay, self.max_delay)
+
+
+def backoff_delay(attempt: int, base: float, cap: float) -> float:
+    """Delay before retry ``attempt`` (1, 2, ...): ``base * 2**(attempt-1)`` capped at ``cap``,
+    then jittered to 50-100 % of that so many clients never retry in step."""
+    step = min(cap, base * 2 ** min(max(attempt, 1) - 1, 16))
+    return step * (0.5 + random.random() / 2)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -28,8 +28,9 @@ import desktop
 from desktop.api.dxlink.candles import CandleSeries
 from desktop.api.dxlink.events import EVENT_CLASSES
 from desktop.api.dxlink.session import FeedSession, SessionEnded, TokenExpired, TokenRefused
-from desktop.api.dxlink.sockets import SOCKET_LOG, backoff_delay, proxy_for
+from desktop.api.dxlink.sockets import SOCKET_LOG, proxy_for
 from desktop.api.dxlink.subscriptions import SubscriptionBook
+from desktop.api.retry import backoff_delay
 from desktop.core.candles import normalize_candle_symbol as candle_key
 
 log = logging.getLogger(__name__)
