@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
+
 from desktop.ui.context import OrderRequest, SymbolSelection
 from desktop.ui.docks.orders import ReplacePriceDialog
 from desktop.ui.docks.watchlist import USER
@@ -46,6 +48,19 @@ async def test_watchlists_are_created_edited_and_deleted_on_the_account(make_des
         await wait_for(lambda: not panel.select_list(USER, "Chips"), 10)
         assert await server_symbols("Chips") is None
         assert any("Deleted watchlist 'Chips'" in m for m in desk.window.messages_panel.lines())
+
+
+async def test_a_futures_product_streams_its_front_month_in_a_sorted_watchlist(make_desk) -> None:
+    async with started(make_desk()) as desk:
+        panel = desk.window.panels["watchlistPanel"]
+        await wait_for(lambda: panel.store.loaded and panel.model.index_of("/ES") >= 0, LOAD_S)
+        await wait_for(lambda: panel.quotes.quote("/ES") is not None, LOAD_S)
+        panel.table.sortByColumn(panel.model.column_index("symbol"), Qt.SortOrder.DescendingOrder)
+        assert panel.select_list(USER, "Tech") and panel.model.rowCount() > 0
+        assert panel.select_list(USER, "My Watchlist")  # shown again, sorted by the user
+        assert panel.quotes.quote("/ES") is None, "a product root has no quote of its own"
+        await wait_for(lambda: panel.quotes.quote("/ES") is not None, LOAD_S)
+        assert panel.quotes.streamer_symbol("/ES").startswith("/ES")
 
 
 async def test_public_watchlists_are_read_only(make_desk) -> None:

@@ -36,7 +36,7 @@ def bind_watchlist_panel(ctx: UiContext) -> QWidget:
 
     async def _stream_front_months(entries: list[tuple[str, str]]) -> None:
         fronts = await store.front_months(s for s, _ in entries)
-        if fronts and panel.model.keys() == [s for s, _ in entries]:  # still the same list
+        if fronts and set(panel.model.keys()) == {s for s, _ in entries}:  # still the same list (any sort)
             quotes.set_symbols(entries, fronts)
 
     def lists_changed() -> None:
