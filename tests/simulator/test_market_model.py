@@ -203,3 +203,23 @@ def test_option_candles_follow_their_underlying(m: MarketModel) -> None:
         # the option's extreme comes from the underlying's: a call's high at its high, a put's at its low
         wick = [b for u, b in pairs if (u.high if sign > 0 else -u.low) > max(sign * u.open, sign * u.close)]
         assert wick and sum(b.high > max(b.open, b.close) for b in wick) > 0.9 * len(wick)
+
+
+def test_sub_minute_candles_reach_back_past_the_recorded_seconds_without_a_gap() -> None:
+    clock = [WEDNESDAY_11_ET]
+    live = MarketModel(7, "always-open", lambda: clock[0])
+    for _ in range(3_700):  # more than the hour of one-second bars the live walk keeps
+        clock[0] += 1000
+        live.live.step(clock[0], 1.0)
+    kept_from = live.live.first_second("AAPL")
+    assert kept_from is not None and kept_from > WEDNESDAY_11_ET + 60_000
+    start = WEDNESDAY_11_ET + 35_000  # inside a minute whose seconds are gone
+    bars = live.candles("AAPL", "5s", False, start, clock[0])
+    times = [b.time for b in bars]
+    assert times[0] == start and times == list(range(start, start + 5000 * len(times), 5000)), "no gap"
+    minute = live.candles("AAPL", "1m", False, WEDNESDAY_11_ET, clock[0])[0]
+    seconds = [
+        b for b in live.candles("AAPL", "15s", False, minute.time, clock[0]) if b.time < minute.time + 60_000
+    ]
+    assert len(seconds) == 4 and math.isclose(seconds[-1].close, minute.close)
+    assert math.isclose(max(b.high for b in seconds), minute.high)

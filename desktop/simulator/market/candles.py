@@ -132,8 +132,8 @@ class CandleSource:
             first_second = now_ms
         if first_second > max(from_ms, live_start):  # live minutes whose seconds are no longer kept
             older = self.live_rows(inst, max(from_ms, live_start))
-            mask = older[0] + H.MINUTE_MS <= first_second
-            parts.append(cut(split_minutes(tuple(a[mask] for a in older)), from_ms))  # type: ignore[arg-type]
+            split = split_minutes(tuple(a[older[0] < first_second] for a in older))  # type: ignore[arg-type]
+            parts.append(cut(tuple(a[split[0] < first_second] for a in split), from_ms))  # type: ignore[arg-type]
         parts.append(self.live_rows(inst, max(from_ms, first_second), seconds=True))
         return concat(parts)
 

@@ -177,7 +177,7 @@ class LiveWalk:
         with self._lock:
             c = self.cores[core]
             parts = [chunk for chunk in c.chunks if chunk[-1, 0] >= from_ms]
-            recent = [r for r in c.minutes if r[0] >= from_ms]
+            recent = [r for r in c.minutes if r[0] + H.MINUTE_MS > from_ms]
             if c.minute is not None and c.minute.time + H.MINUTE_MS > from_ms:
                 recent.append(c.minute.row())
         if recent:
