@@ -60,7 +60,8 @@ class SpecTableView(QTableView):
     # ---- selection -------------------------------------------------------------------
     def selected_keys(self) -> list[Hashable]:
         rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
-        return [self.spec_model.keys()[r] for r in rows]
+        keys = self.spec_model.keys()  # once, not once per selected row
+        return [keys[r] for r in rows]
 
     def current_row(self) -> Any | None:
         idx = self.currentIndex()
