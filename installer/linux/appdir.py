@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from installer.icons import HICOLOR_SIZES, SVG_SOURCE, png_path
+from installer.icons import png_path
 from installer.linux import desktop_entry
 from installer.metadata import AppMetadata
 
@@ -42,18 +42,9 @@ def build_appdir(bundle: Path, work_dir: Path, meta: AppMetadata) -> Path:
     apprun = appdir / "AppRun"
     apprun.write_text(APPRUN.format(name=meta.name, executable=meta.executable))
     apprun.chmod(0o755)
-    entry = desktop_entry.render(meta)
-    (appdir / desktop_entry.file_name(meta)).write_text(entry)
-    apps = appdir / "usr" / "share" / "applications"
-    apps.mkdir(parents=True)
-    (apps / desktop_entry.file_name(meta)).write_text(entry)
-    for size in HICOLOR_SIZES:
-        target = appdir / "usr" / "share" / "icons" / "hicolor" / f"{size}x{size}" / "apps"
-        target.mkdir(parents=True)
-        shutil.copyfile(png_path(size), target / f"{meta.executable}.png")
-    scalable = appdir / "usr" / "share" / "icons" / "hicolor" / "scalable" / "apps"
-    scalable.mkdir(parents=True)
-    shutil.copyfile(SVG_SOURCE, scalable / f"{meta.executable}.svg")
+    desktop_entry.install(appdir / "usr" / "share", meta)
+    # appimagetool reads the entry and its icon from the AppDir's top level
+    (appdir / desktop_entry.file_name(meta)).write_text(desktop_entry.render(meta))
     shutil.copyfile(png_path(256), appdir / f"{meta.executable}.png")
     (appdir / ".DirIcon").symlink_to(f"{meta.executable}.png")
     return appdir

@@ -15,7 +15,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer.icons import HICOLOR_SIZES, SVG_SOURCE, png_path
 from installer.linux import desktop_entry
 from installer.linux.debian_deps import DependencyReport, scan_bundle
 from installer.metadata import AppMetadata
@@ -136,16 +135,7 @@ def stage(bundle: Path, root: Path, meta: AppMetadata, arch: str) -> DependencyR
     )
     (bin_dir / meta.executable).chmod(0o755)
     share = root / "usr" / "share"
-    apps = share / "applications"
-    apps.mkdir(parents=True)
-    (apps / desktop_entry.file_name(meta)).write_text(desktop_entry.render(meta))
-    for size in HICOLOR_SIZES:
-        target = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{meta.executable}.png"
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(png_path(size), target)
-    scalable = share / "icons" / "hicolor" / "scalable" / "apps"
-    scalable.mkdir(parents=True)
-    shutil.copyfile(SVG_SOURCE, scalable / f"{meta.executable}.svg")
+    desktop_entry.install(share, meta)
     doc = share / "doc" / meta.executable
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(

@@ -1,7 +1,12 @@
-"""The freedesktop.org desktop entry (``<app id>.desktop``), rendered from the app metadata."""
+"""The freedesktop.org desktop entry (``<app id>.desktop``), rendered from the app metadata, and the
+themed icons it names, installed the same way by the .deb and the AppDir."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+from installer.icons import HICOLOR_SIZES, SVG_SOURCE, png_path
 from installer.metadata import AppMetadata
 
 
@@ -34,3 +39,18 @@ def render(meta: AppMetadata, exec_command: str | None = None) -> str:
         "StartupNotify=true",
     ]
     return "\n".join(lines) + "\n"
+
+
+def install(share: Path, meta: AppMetadata) -> None:
+    """Write the entry into ``share/applications`` and the icons into ``share/icons/hicolor``."""
+    apps = share / "applications"
+    apps.mkdir(parents=True, exist_ok=True)
+    (apps / file_name(meta)).write_text(render(meta))
+    hicolor = share / "icons" / "hicolor"
+    for size in HICOLOR_SIZES:
+        target = hicolor / f"{size}x{size}" / "apps"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png_path(size), target / f"{meta.executable}.png")
+    scalable = hicolor / "scalable" / "apps"
+    scalable.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SVG_SOURCE, scalable / f"{meta.executable}.svg")
