@@ -94,15 +94,12 @@ def test_windows_version_resource_parses_and_names_the_product() -> None:
 
 
 def test_frozen_app_reads_resources_where_the_source_tree_has_them() -> None:
-    pairs = dict(freeze.data_files()) if _has_pyinstaller() else {str(freeze.RESOURCES_DIR): "resources"}
+    pytest.importorskip("PyInstaller", reason="data_files() asks PyInstaller's hooks")
+    pairs = dict(freeze.data_files())
     assert pairs[str(freeze.RESOURCES_DIR)] == "resources"
     assert (freeze.RESOURCES_DIR / "icons" / "tastydesk.svg").is_file()
+
+
+def test_each_platform_embeds_its_own_icon_container() -> None:
     assert freeze.icon_file("win32").suffix == ".ico" and freeze.icon_file("darwin").suffix == ".icns"
-
-
-def _has_pyinstaller() -> bool:
-    try:
-        import PyInstaller  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    assert freeze.icon_file("win32").is_file() and freeze.icon_file("darwin").is_file()
