@@ -66,7 +66,7 @@ def _parse(
     return kind, trigger, evs
 
 
-def _wire(desk: OrderDesk, co: ComplexOrder, trigger: Order | None, orders: list[Order]) -> dict[str, Any]:
+def _wire(co: ComplexOrder, trigger: Order | None, orders: list[Order]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if co.id is not None:
         out["id"] = co.id
@@ -99,9 +99,7 @@ def place_complex(desk: OrderDesk, account: str, body: dict[str, Any], dry_run: 
     if errors:
         data = (
             {
-                "complex-order": _wire(
-                    desk, co, trigger.order if trigger else None, [e.order for e in children]
-                ),
+                "complex-order": _wire(co, trigger.order if trigger else None, [e.order for e in children]),
                 **summary,
             }
             if dry_run
@@ -110,7 +108,7 @@ def place_complex(desk: OrderDesk, account: str, body: dict[str, Any], dry_run: 
         raise preflight_error(errors, data)
     if dry_run:
         return {
-            "complex-order": _wire(desk, co, trigger.order if trigger else None, [e.order for e in children]),
+            "complex-order": _wire(co, trigger.order if trigger else None, [e.order for e in children]),
             **summary,
         }
     ledger = desk.ledger

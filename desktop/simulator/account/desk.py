@@ -17,7 +17,6 @@ from desktop.simulator.account.fees import Fees
 from desktop.simulator.account.intake import (
     parse_order,
     perr,
-    ratios,
     replacement_body,
     static_checks,
     strict_position_effect,
@@ -147,7 +146,6 @@ class OrderDesk:
             ev.bp_wire = bp_wire(ZERO, ZERO, ZERO, ZERO, ZERO, len(order.legs) > 1)
             return ev
         prices = leg_prices(order, quotes, net, instruments)
-        _units, _ = ratios(order)
         fees = Fees()
         for leg, px in zip(order.legs, prices, strict=True):
             fees = fees + ledger.fees_of(leg, leg.quantity, px)

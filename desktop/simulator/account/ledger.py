@@ -304,9 +304,7 @@ class Ledger:
         fees = self.fees_of(leg, qty, price)
         account = order.account
         realized = self._apply_position(account, leg, inst, signed, price, mult, now, batch, positions_out)
-        flow = ZERO if leg.instrument_type == "Future" else -signed * price * mult
-        if leg.instrument_type == "Future":
-            flow = realized
+        flow = realized if leg.instrument_type == "Future" else -signed * price * mult  # futures: P/L only
         total_fees = fees.rounded().total
         self.cash[account] += flow - total_fees
         self.put_cash(batch, account)
@@ -332,8 +330,6 @@ class Ledger:
         today = et_date(now).isoformat()
         if p is None:
             underlying = inst.underlying_symbol if inst else leg.symbol
-            if inst is not None and inst.kind == "Future":
-                underlying = inst.underlying_symbol
             p = Position(
                 account,
                 leg.symbol,

@@ -139,7 +139,7 @@ def _deposit(ledger: Ledger, batch: Batch, account: str, amount: Decimal, when_m
     ledger.put_cash(batch, account)
 
 
-def _spread_legs(ledger: Ledger, days_ago_ms: int) -> list[tuple[str, str, str, int, Decimal]]:
+def _spread_legs(ledger: Ledger) -> list[tuple[str, str, str, int, Decimal]]:
     """An SPY put credit spread ~5 % out of the money in the monthly 30-60 days out."""
     chain = ledger.market.chain("SPY")
     assert chain is not None
@@ -197,7 +197,7 @@ def seed(ledger: Ledger) -> None:
     a1, a2, a3 = (s.number for s in identity.ACCOUNTS)
     _trade(ledger, batch, a1, [("Equity", "AAPL", "Buy to Open", 100, _price(ledger, "AAPL", 23))], ago(23))
     _trade(ledger, batch, a1, [("Equity", "MSFT", "Buy to Open", 30, _price(ledger, "MSFT", 12))], ago(12))
-    _trade(ledger, batch, a1, _spread_legs(ledger, ago(6)), ago(6))
+    _trade(ledger, batch, a1, _spread_legs(ledger), ago(6))
     es = ledger.market.registry.contracts["ES"][0].symbol
     _trade(
         ledger, batch, a1, [("Future", es, "Buy to Open", 1, _price(ledger, es, 4, Decimal("0.25")))], ago(4)

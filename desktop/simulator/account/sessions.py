@@ -58,7 +58,3 @@ def session_info(inst: Instrument | None, tif: str, now_ms: int, always_open: bo
         end = session.post_market_close if extended else session.close
     open_now = start <= now < end
     return SessionInfo(open_now, session.day.isoformat(), int(end.timestamp() * 1000))
-
-
-def market_open(inst: Instrument | None, tif: str, now_ms: int, always_open: bool) -> bool:
-    return session_info(inst, tif, now_ms, always_open).open_now

@@ -69,7 +69,7 @@ def normalize_entries(entries: Any) -> list[dict[str, Any]]:
     return out
 
 
-def make_watchlist(body: dict[str, Any], now_ms: int, created_ms: int | None = None) -> dict[str, Any]:
+def make_watchlist(body: dict[str, Any], now_ms: int) -> dict[str, Any]:
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ValueError("name is required")
@@ -82,7 +82,7 @@ def make_watchlist(body: dict[str, Any], now_ms: int, created_ms: int | None = N
         "watchlist-entries": normalize_entries(body.get("watchlist-entries")),
         "group-name": group if isinstance(group, str) else "default",
         "order-index": order_index,
-        "created-at": iso(created_ms or now_ms),
+        "created-at": iso(now_ms),
         "updated-at": iso(now_ms),
     }
 

@@ -3,7 +3,7 @@
 Values follow dxlink.md section 4.3: ``NaN``/``Infinity``/``-Infinity`` travel as strings,
 doubles print like Java's ``Double.toString`` (``100.0``; ``1.3743299E7`` and ``5.0E-4`` outside
 ``[1e-3, 1e7)``), integers stay integers, missing strings are ``null`` in COMPACT rows and left out
-of FULL objects. The hot path is :meth:`EventEncoder.compact_rows`: one pre-built plan per
+of FULL objects. The hot path is :meth:`EventEncoder.row`: one pre-built plan per
 (event type, field list), flat lists handed to ``json.dumps`` in one go.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -137,23 +137,6 @@ class EventEncoder:
             else:
                 append(NAN)
         return out
-
-    def compact_rows(self, events: Iterable[tuple[str, Mapping[str, object]]]) -> list[object]:
-        """The flat value list of several events (``data[1]`` of a COMPACT FEED_DATA)."""
-        flat: list[object] = []
-        extend = flat.extend
-        row = self.row
-        for symbol, values in events:
-            extend(row(symbol, values))
-        return flat
-
-    def full(self, symbol: str, values: Mapping[str, object]) -> dict[str, object]:
-        """One event as a FULL object; absent (``None``) fields are left out."""
-        return {
-            name: value
-            for name, value in zip(self.names, self.row(symbol, values), strict=True)
-            if value is not None
-        }
 
 
 def feed_data_compact(channel: int, event_type: str, flat_values: list[object]) -> str:

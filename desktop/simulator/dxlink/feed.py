@@ -134,9 +134,6 @@ class FeedChannel:
         return enc
 
     # ----------------------------------------------------------------- subscriptions
-    def subscription_size(self) -> int:
-        return sum(len(s) for s in self.tickers.values()) + len(self.candle_subs)
-
     def apply_subscription(self, msg: Mapping[str, object], market: MarketView, now_ms: int) -> int:
         """Apply FEED_SUBSCRIPTION ``reset``/``remove``/``add``; returns the item count.
 
@@ -183,7 +180,6 @@ class FeedChannel:
 
     def _remove(self, etype: str, symbol: str) -> None:
         if etype == "Candle":
-            self.candle_subs.pop(symbol, None)
             for key, sub in list(self.candle_subs.items()):
                 if sub.requested == symbol or sub.symbol == symbol:
                     del self.candle_subs[key]

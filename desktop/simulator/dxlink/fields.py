@@ -81,11 +81,6 @@ _LOWER_INDEX: Final[dict[str, dict[str, tuple[str, Kind]]]] = {
 }
 
 
-def is_known_type(event_type: str) -> bool:
-    """True for event types the catalogue describes (exact, case-sensitive type names)."""
-    return event_type in CATALOGUE
-
-
 def default_fields(event_type: str) -> tuple[str, ...]:
     """The field list used when a client sent no ``acceptEventFields`` for ``event_type``."""
     if event_type == "Quote":

@@ -164,7 +164,7 @@ class DXLinkConnection:
                 continue
             changed = None
             if due:
-                self._cursors[channel_id], changed = self.server.changes(self._cursors.get(channel_id))
+                self._cursors[channel_id], changed = market.changed_since(self._cursors.get(channel_id))
                 # keep the cadence exact on average; after a long stall, restart from now
                 step = feed.aggregation_s
                 feed.next_due = feed.next_due + step if feed.next_due + step > now - step else now + step
@@ -221,16 +221,6 @@ class DXLinkServer(WebSocketEndpoint):
     def now_ms(self) -> int:
         return int(self.ctx.clock.now_ms())
 
-    def changes(self, cursor: Any) -> tuple[Any, set[str] | None]:
-        """The market's change notification: (new cursor, changed symbols or None = all)."""
-        changed_since = getattr(self.market, "changed_since", None)
-        if changed_since is None:
-            return None, None
-        if cursor is None:
-            new_cursor, _ = changed_since(None)
-            return new_cursor, None
-        return changed_since(cursor)
-
     def session_env(self) -> SessionEnv:
         tokens = self.ctx.tokens
         return SessionEnv(
@@ -238,7 +228,7 @@ class DXLinkServer(WebSocketEndpoint):
             validate_quote=tokens.validate_quote,
             quote_tokens_refused=lambda: bool(self.ctx.faults.quote_token_refused),
             now_ms=self.now_ms,
-            user_id_of=getattr(tokens, "quote_customer", lambda token: None),
+            user_id_of=tokens.quote_customer,
             keepalive_timeout_s=self.keepalive_timeout_s,
             rate_limiter_factory=lambda: SubscriptionRateLimiter(
                 self.subscriptions_per_s, self.subscription_burst

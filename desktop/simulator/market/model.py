@@ -121,7 +121,7 @@ class MarketModel:
                 continue
             u = draws[k]
             liquidity = min(inst.liquidity, 5)
-            if inst.path in moved and u[0] > _REQUOTE_P.get(liquidity, 0.4):
+            if u[0] > _REQUOTE_P.get(liquidity, 0.4):
                 continue
             price = self.live.level(inst.path) * self._scale(inst, now_ms)
             day_ms = self._session_midnight(inst, now_ms)

@@ -144,8 +144,7 @@ def quote_item(market: MarketModel, inst: Instrument, now_ms: int) -> dict[str, 
     """One ``/market-data/by-type`` item."""
     stamp = iso(now_ms).replace("+00:00", "Z")  # type: ignore[union-attr]
     today = H.et_date(now_ms).isoformat()
-    kind = "Index" if inst.kind == "Index" else inst.kind
-    out: dict[str, Any] = {"symbol": inst.symbol, "instrument-type": kind, "updated-at": stamp}
+    out: dict[str, Any] = {"symbol": inst.symbol, "instrument-type": inst.kind, "updated-at": stamp}
     t = market.ticker(inst.streamer_symbol)
     if t is not None:
         d = t.day

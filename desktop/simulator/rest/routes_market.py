@@ -72,7 +72,7 @@ async def market_data_by_type(request: web.Request) -> web.Response:
         inst = market.resolve_rest(symbol)
         if inst is None:
             continue
-        if kind != inst.kind and not (kind == "Index" and inst.kind == "Index"):
+        if kind != inst.kind:
             continue
         rows.append(quote_item(market, inst, now))
     return json_response({"data": {"items": rows}, "context": request.path, "pagination": None})

@@ -30,7 +30,7 @@ async def one_watchlist(request: web.Request) -> web.Response:
     return ok(request, wl)
 
 
-def _make(request: web.Request, body: dict[str, Any], created: str | None = None) -> dict[str, Any]:
+def _make(request: web.Request, body: dict[str, Any]) -> dict[str, Any]:
     try:
         return make_watchlist(body, ctx_of(request).clock.now_ms())
     except ValueError as exc:
