@@ -75,6 +75,25 @@ async def test_a_future_gets_its_tick_and_multiplier_from_the_instrument(make_de
         assert await reviewed(desk) == "Reviewed", ticket.review_panel.problems.text()
 
 
+async def test_a_typed_index_weekly_option_learns_its_underlying(make_desk, exchange) -> None:
+    await freeze(exchange)
+    async with started(make_desk()) as desk:
+        await wait_for(lambda: desk.session.client is not None, LOAD_S)
+        chain = await desk.session.client.option_chain("SPX")
+        weekly = next(e for e in chain.expirations if e.root_symbol == "SPXW")
+        symbol = weekly.strikes[len(weekly.strikes) // 2].call
+        ticket, draft = ticket_of(desk), ticket_draft(desk.ctx)
+        draft.clear()
+        QTest.keyClicks(ticket.symbol_edit, symbol)
+        click(ticket.add_buy)
+        assert draft.legs[0].symbol == symbol
+        # the root is SPXW, which does not stream; the instrument says the underlying is SPX
+        await wait_for(lambda: draft.legs[0].underlying == "SPX", LOAD_S)
+        assert draft.legs[0].underlying_streamer == "SPX" and draft.legs[0].multiplier == 100
+        await wait_for(lambda: ticket.risk_graph.profile is not None, LOAD_S)
+        assert ticket.risk_graph.profile.spot > 1000
+
+
 async def test_oco_on_an_open_stock_position(make_desk, exchange) -> None:
     await freeze(exchange)
     async with started(make_desk()) as desk:

@@ -4,7 +4,8 @@ Legs that come from the chain already know both. Legs typed in or requested by a
 (a position to close, a chart click) start from the symbol alone; this asks the REST API once:
 stocks and equity options from ``/instruments/equities`` (``tick-sizes``, ``option-tick-sizes``),
 futures and their options from ``/instruments/futures`` (tick, notional multiplier), crypto from
-``/instruments/cryptocurrencies``. A failed look-up keeps the leg as it was.
+``/instruments/cryptocurrencies``. An equity option also learns its underlying there (an SPXW
+option's is SPX). A failed look-up keeps the leg as it was.
 """
 
 from __future__ import annotations
@@ -31,10 +32,14 @@ async def _refine(client: Any, leg: TicketLeg) -> TicketLeg:
         equity = await client.equity(leg.symbol.strip())
         return replace(leg, tick_sizes=equity.tick_sizes or leg.tick_sizes)
     if kind == InstrumentType.EQUITY_OPTION.value:
-        equity = await client.equity(leg.underlying)
+        # the option names its underlying: an SPXW option's is SPX, not its root
         option = await client.equity_option(leg.symbol)
+        underlying = option.underlying_symbol or leg.underlying
+        equity = await client.equity(underlying)
         return replace(
             leg,
+            underlying=underlying,
+            underlying_streamer=underlying,  # stocks and indices stream under their own symbol
             tick_sizes=equity.option_tick_sizes or leg.tick_sizes,
             multiplier=Decimal(option.shares_per_contract or 100),
         )
